@@ -4,7 +4,7 @@ import { duckdbDialect, render, renderInline, sql } from "../src/index.js";
 describe("sql fragments", () => {
   it("binds interpolated values as parameters and inlines nested fragments", () => {
     const where = sql`event = ${"Signed Up"} AND n > ${3}`;
-    const q = sql`SELECT * FROM ${sql.ident("ev\"ents")} WHERE ${where} LIMIT ${10}`;
+    const q = sql`SELECT * FROM ${sql.ident('ev"ents')} WHERE ${where} LIMIT ${10}`;
     expect(render(q, duckdbDialect)).toEqual({
       text: 'SELECT * FROM "ev""ents" WHERE event = $1 AND n > $2 LIMIT $3',
       params: ["Signed Up", 3, 10],

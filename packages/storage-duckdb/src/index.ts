@@ -1,1 +1,1 @@
-export {};
+export { DuckDbStorage, type DuckDbStorageOptions } from "./adapter.js";

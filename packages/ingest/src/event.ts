@@ -1,0 +1,238 @@
+import { createHash } from "node:crypto";
+import { dedupeKey, generateInsertId, isValidInsertId, uniqueKey } from "./insert-id.js";
+import { cleanProperties, isObject, serializeSorted } from "./properties.js";
+import { ok, reject, type StepResult } from "./results.js";
+import { EARLIEST_EVENT_MS, IMPORT_FUTURE_TOLERANCE_MS, TRACK_WINDOW_MS, toEpochMs } from "./time.js";
+
+/** Per-project identity merge API (https://docs.mixpanel.com/docs/tracking-methods/id-management). */
+export type IdentityMode = "simplified" | "original";
+
+/** Where and how an event arrived. */
+export interface IngestContext {
+  readonly endpoint: "track" | "import";
+  /** `strict=1` on `/import`: every record is validated and failures are reported. */
+  readonly strict: boolean;
+  readonly identityMode: IdentityMode;
+  /** Receipt time, epoch ms. */
+  readonly receivedAtMs: number;
+  /** The ingestion host the client called, recorded as `$mp_api_endpoint`. */
+  readonly apiHost: string;
+  /** The client's IP, used only to derive a distinct_id when an event has none. */
+  readonly clientIp?: string | undefined;
+}
+
+/** A validated event, ready for storage. */
+export interface NormalizedEvent {
+  readonly event: string;
+  readonly timeMs: number;
+  readonly distinctId: string;
+  readonly insertId: string;
+  readonly dedupeKey: bigint;
+  /** Properties without `time`, `distinct_id` and `token`, as sorted JSON text. */
+  readonly propertiesJson: string;
+  /** `$device_id` / `$user_id` and the Original-mode identity fields, for identity resolution. */
+  readonly identity: EventIdentity;
+}
+
+/** The identity facts an event carries. */
+export interface EventIdentity {
+  readonly deviceId?: string | undefined;
+  readonly userId?: string | undefined;
+  /** `$identify`: the anonymous id being merged into `distinctId`. */
+  readonly anonId?: string | undefined;
+  /** `$create_alias`: the new alias for `distinctId`. */
+  readonly alias?: string | undefined;
+  /** `$merge`: the two ids to merge. */
+  readonly mergeIds?: readonly [string, string] | undefined;
+}
+
+/**
+ * Values Mixpanel refuses as a distinct_id (https://docs.mixpanel.com/reference/import-events). Mixpanel
+ * does not say whether the match is case-sensitive; we match case-insensitively, since `Null` and
+ * `UNDEFINED` are the same placeholder bugs.
+ */
+const BLOCKED_IDS = new Set([
+  "00000000-0000-0000-0000-000000000000",
+  "anon",
+  "anonymous",
+  "nil",
+  "none",
+  "null",
+  "n/a",
+  "na",
+  "undefined",
+  "unknown",
+  "<nil>",
+  "0",
+  "-1",
+  "true",
+  "false",
+  "[]",
+  "{}",
+]);
+
+const DEVICE_PREFIX = "$device:";
+
+function idString(value: unknown): string | undefined {
+  if (typeof value === "string") return value;
+  if (typeof value === "number" && Number.isFinite(value)) return String(value);
+  return undefined;
+}
+
+/** Removed before storage: columns of their own (`time`, `distinct_id`), the project token, and the IP. */
+const STRIPPED = ["time", "distinct_id", "$distinct_id", "token", "ip"] as const;
+
+/**
+ * Validates and normalizes one `/track` or `/import` record, following Mixpanel's rules for times,
+ * distinct ids, `$insert_id` and property limits, and adds the properties Mixpanel adds at ingest.
+ *
+ * @example
+ * ```ts
+ * const r = normalizeEvent({ event: "Signed Up", properties: { time: 1724000000, distinct_id: "u1" } }, ctx);
+ * if (r.kind === "ok") storage.insert(r.value);
+ * ```
+ */
+export function normalizeEvent(raw: unknown, ctx: IngestContext): StepResult<NormalizedEvent> {
+  if (!isObject(raw)) return reject("event", "each record must be a JSON object");
+  const name = raw["event"];
+  if (typeof name !== "string" || name.trim() === "") {
+    return reject("event", "'event' must not be missing or blank");
+  }
+  const rawProps = raw["properties"] ?? {};
+  if (!isObject(rawProps)) return reject("properties", "'properties' must be a JSON object");
+  if (rawProps["$ignore"] === true || rawProps["$ignore"] === "true") {
+    return { kind: "drop", reason: "$ignore" };
+  }
+
+  // --- time
+  let timeMs: number;
+  if (rawProps["time"] === undefined && ctx.endpoint === "track") {
+    timeMs = ctx.receivedAtMs; // /track fills in the receipt time, as the SDKs that omit it expect
+  } else {
+    const t = toEpochMs(rawProps["time"]);
+    if (t === undefined) {
+      return reject(
+        "properties.time",
+        "'properties.time' is invalid: must be specified as seconds since epoch",
+      );
+    }
+    timeMs = t;
+  }
+  if (timeMs < EARLIEST_EVENT_MS) {
+    return reject("properties.time", "'properties.time' is invalid: must be after 1971-01-01");
+  }
+  if (ctx.endpoint === "track") {
+    // /track overwrites future times with the ingestion time and only takes the last five days.
+    if (timeMs > ctx.receivedAtMs) timeMs = ctx.receivedAtMs;
+    if (timeMs < ctx.receivedAtMs - TRACK_WINDOW_MS) {
+      return reject(
+        "properties.time",
+        "'properties.time' is invalid: /track only accepts events from the last 5 days; use /import",
+      );
+    }
+  } else if (timeMs > ctx.receivedAtMs + IMPORT_FUTURE_TOLERANCE_MS) {
+    return reject("properties.time", "'properties.time' is invalid: must not be in the future");
+  }
+
+  // --- identity
+  const deviceRaw = rawProps["$device_id"];
+  const userRaw = rawProps["$user_id"];
+  if (deviceRaw !== undefined && idString(deviceRaw) === undefined) {
+    return reject("properties.$device_id", "'properties.$device_id' is invalid: must be a string");
+  }
+  if (userRaw !== undefined && idString(userRaw) === undefined) {
+    return reject("properties.$user_id", "'properties.$user_id' is invalid: must be a string");
+  }
+  let deviceId = idString(deviceRaw) || undefined;
+  const userId = idString(userRaw) || undefined;
+  const sentIdRaw = rawProps["distinct_id"] ?? rawProps["$distinct_id"];
+  if (sentIdRaw !== undefined && sentIdRaw !== null && idString(sentIdRaw) === undefined) {
+    return reject("properties.distinct_id", "'properties.distinct_id' is invalid: must be a string");
+  }
+  const sentId = idString(sentIdRaw);
+  let distinctId: string;
+  if (ctx.identityMode === "simplified" && userId !== undefined) distinctId = userId;
+  else if (ctx.identityMode === "simplified" && deviceId !== undefined && sentId === undefined) {
+    distinctId = DEVICE_PREFIX + deviceId;
+  } else if (sentId !== undefined) distinctId = sentId;
+  else if (ctx.endpoint === "import" && ctx.identityMode === "original") {
+    return reject("properties.distinct_id", "'properties.distinct_id' is invalid: must not be missing");
+  } else if (ctx.clientIp !== undefined && ctx.clientIp !== "") {
+    // Mixpanel: with no distinct_id, a hash of the request IP is used.
+    distinctId = createHash("sha1").update(ctx.clientIp).digest("hex").slice(0, 32);
+  } else distinctId = "";
+  if (ctx.identityMode === "simplified" && deviceId === undefined && distinctId.startsWith(DEVICE_PREFIX)) {
+    deviceId = distinctId.slice(DEVICE_PREFIX.length);
+  }
+  if (BLOCKED_IDS.has(distinctId.trim().toLowerCase())) {
+    return reject(
+      "properties.distinct_id",
+      `'properties.distinct_id' is invalid: ${JSON.stringify(distinctId)} is a reserved placeholder value`,
+    );
+  }
+  if (distinctId.length > 255) {
+    return reject(
+      "properties.distinct_id",
+      "'properties.distinct_id' is invalid: must be at most 255 characters",
+    );
+  }
+
+  // --- $insert_id
+  const sentInsertId = rawProps["$insert_id"];
+  let insertId: string;
+  let key: bigint;
+  if (isValidInsertId(sentInsertId)) {
+    insertId = sentInsertId;
+    key = dedupeKey(name, distinctId, timeMs, insertId);
+  } else if (sentInsertId !== undefined && ctx.strict) {
+    return reject(
+      "properties.$insert_id",
+      "'properties.$insert_id' is invalid: must be at most 36 alphanumeric or '-' characters",
+    );
+  } else if (sentInsertId === undefined && ctx.strict && ctx.endpoint === "import") {
+    return reject("properties.$insert_id", "'properties.$insert_id' is invalid: must not be missing");
+  } else {
+    // Mixpanel generates one for events without a (valid) $insert_id; they are not de-duplicated.
+    insertId = generateInsertId();
+    key = uniqueKey();
+  }
+
+  // --- properties
+  const props: Record<string, unknown> = { ...rawProps };
+  for (const k of STRIPPED) delete props[k];
+  props["$insert_id"] = insertId;
+  if (deviceId !== undefined && props["$device_id"] === undefined) props["$device_id"] = deviceId;
+  const cleaned = cleanProperties(props, "properties");
+  if (cleaned.kind !== "ok") return cleaned as StepResult<never>;
+  const out = cleaned.value;
+  // Added at ingest, as in Mixpanel's exports (default-properties docs).
+  out["$mp_api_endpoint"] = ctx.apiHost;
+  out["$mp_api_timestamp_ms"] = ctx.receivedAtMs;
+  out["mp_processing_time_ms"] = Date.now();
+  if (ctx.endpoint === "import") out["$import"] = true;
+
+  const identity: EventIdentity = {
+    deviceId,
+    userId,
+    anonId: idString(rawProps["$anon_distinct_id"] ?? rawProps["$anon_id"]),
+    alias: name === "$create_alias" ? idString(rawProps["alias"]) : undefined,
+    // $merge is honoured only through /import (identity-merge docs).
+    mergeIds: ctx.endpoint === "import" ? mergePair(name, rawProps["$distinct_ids"]) : undefined,
+  };
+  return ok({
+    event: name,
+    timeMs,
+    distinctId,
+    insertId,
+    dedupeKey: key,
+    propertiesJson: serializeSorted(out),
+    identity,
+  });
+}
+
+function mergePair(name: string, ids: unknown): readonly [string, string] | undefined {
+  if (name !== "$merge" || !Array.isArray(ids) || ids.length !== 2) return undefined;
+  const a = idString(ids[0]);
+  const b = idString(ids[1]);
+  return a !== undefined && b !== undefined ? [a, b] : undefined;
+}

@@ -1,0 +1,33 @@
+import { createHash, randomBytes } from "node:crypto";
+
+/** Mixpanel: `$insert_id` is at most 36 bytes of alphanumerics and `-`. */
+const INSERT_ID = /^[A-Za-z0-9-]{1,36}$/;
+
+/** True when `value` is a valid `$insert_id`. */
+export function isValidInsertId(value: unknown): value is string {
+  return typeof value === "string" && INSERT_ID.test(value);
+}
+
+/** A fresh `$insert_id` for an event that came without one (32 hex characters, like mixpanel-python). */
+export function generateInsertId(): string {
+  return randomBytes(16).toString("hex");
+}
+
+function toInt128(digest: Buffer): bigint {
+  return BigInt.asIntN(128, BigInt(`0x${digest.subarray(0, 16).toString("hex")}`));
+}
+
+/**
+ * The de-duplication key Mixpanel defines: event name, distinct_id, time to the second and
+ * `$insert_id` (https://docs.mixpanel.com/reference/event-deduplication). 128 bits of MD5 keep the
+ * chance of two different events colliding negligible (about 1e-24 for 1e7 events).
+ */
+export function dedupeKey(event: string, distinctId: string, timeMs: number, insertId: string): bigint {
+  const second = Math.floor(timeMs / 1000);
+  return toInt128(createHash("md5").update(`${event}\0${distinctId}\0${second}\0${insertId}`).digest());
+}
+
+/** A key that never collides: events without a client `$insert_id` are not eligible for de-duplication. */
+export function uniqueKey(): bigint {
+  return toInt128(randomBytes(16));
+}

@@ -1,0 +1,127 @@
+import { reject, type StepResult } from "./results.js";
+
+/**
+ * Property limits from Mixpanel's `/import` and data-type docs: fewer than 255 properties per event,
+ * nested objects of at most 255 keys and depth 3, lists of at most 255 items, and strings (names and
+ * values) truncated to 255 characters ("We truncate all strings down to 255 characters").
+ */
+export const LIMITS = {
+  maxProperties: 255,
+  maxNestedKeys: 255,
+  maxDepth: 3,
+  maxListItems: 255,
+  maxStringLength: 255,
+  maxEventBytes: 1024 * 1024,
+} as const;
+
+function truncate(s: string): string {
+  return s.length > LIMITS.maxStringLength ? s.slice(0, LIMITS.maxStringLength) : s;
+}
+
+/**
+ * Checks a property value against the nesting limits and truncates its strings. Returns the cleaned
+ * value, or a rejection naming the property.
+ */
+function cleanValue(value: unknown, path: string, depth: number): StepResult<unknown> {
+  if (typeof value === "string") return { kind: "ok", value: truncate(value) };
+  if (typeof value === "number") {
+    // JSON cannot carry NaN or Infinity; a client that produced one sent `null` already.
+    return { kind: "ok", value };
+  }
+  if (value === null || typeof value === "boolean") return { kind: "ok", value };
+  if (Array.isArray(value)) {
+    if (value.length > LIMITS.maxListItems) {
+      return reject(path, `'${path}' is invalid: lists must have at most ${LIMITS.maxListItems} items`);
+    }
+    const out: unknown[] = [];
+    for (let i = 0; i < value.length; i++) {
+      const r = cleanValue(value[i], path, depth);
+      if (r.kind !== "ok") return r;
+      out.push(r.value);
+    }
+    return { kind: "ok", value: out };
+  }
+  if (typeof value === "object") {
+    if (depth >= LIMITS.maxDepth) {
+      return reject(
+        path,
+        `'${path}' is invalid: objects must not be nested more than ${LIMITS.maxDepth} deep`,
+      );
+    }
+    const entries = Object.entries(value as Record<string, unknown>);
+    if (entries.length > LIMITS.maxNestedKeys) {
+      return reject(path, `'${path}' is invalid: objects must have at most ${LIMITS.maxNestedKeys} keys`);
+    }
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of entries) {
+      const r = cleanValue(v, path, depth + 1);
+      if (r.kind !== "ok") return r;
+      out[truncate(k)] = r.value;
+    }
+    return { kind: "ok", value: out };
+  }
+  return { kind: "ok", value: null };
+}
+
+/**
+ * Applies Mixpanel's limits to a property object: count, nesting, list sizes, string truncation.
+ *
+ * @example
+ * ```ts
+ * cleanProperties({ plan: "x".repeat(300) }, "properties") // ok, plan truncated to 255 chars
+ * ```
+ */
+export function cleanProperties(
+  props: Record<string, unknown>,
+  path: string,
+): StepResult<Record<string, unknown>> {
+  const entries = Object.entries(props);
+  if (entries.length > LIMITS.maxProperties) {
+    return reject(path, `'${path}' is invalid: must have fewer than ${LIMITS.maxProperties} properties`);
+  }
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of entries) {
+    const r = cleanValue(v, `${path}.${k}`, 1);
+    if (r.kind !== "ok") return r as StepResult<never>;
+    out[truncate(k)] = r.value;
+  }
+  return { kind: "ok", value: out };
+}
+
+/**
+ * Serializes a property object with its top-level keys in code-point order, the order Mixpanel's raw
+ * export uses after `time` and `distinct_id` (so `$`-prefixed keys come before lower-case ones).
+ */
+export function serializeSorted(props: Record<string, unknown>): string {
+  const keys = Object.keys(props);
+  // The default sort compares UTF-16 units, which matches code-point order unless a key holds a
+  // surrogate pair; only then pay for the slower comparator.
+  if (keys.some((k) => /[\uD800-\uDFFF]/.test(k))) keys.sort(compareCodePoints);
+  else keys.sort();
+  let out = "{";
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i] as string;
+    if (i > 0) out += ",";
+    out += `${JSON.stringify(k)}:${JSON.stringify(props[k])}`;
+  }
+  return `${out}}`;
+}
+
+/** Compares strings by Unicode code point (JavaScript's default sort compares UTF-16 units). */
+export function compareCodePoints(a: string, b: string): number {
+  const ia = a[Symbol.iterator]();
+  const ib = b[Symbol.iterator]();
+  for (;;) {
+    const x = ia.next();
+    const y = ib.next();
+    if (x.done || y.done) return x.done ? (y.done ? 0 : -1) : 1;
+    const cx = x.value.codePointAt(0) ?? 0;
+    const cy = y.value.codePointAt(0) ?? 0;
+    if (cx !== cy) return cx - cy;
+  }
+}
+
+/** True for a plain JSON object (not an array, not null). */
+export function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}

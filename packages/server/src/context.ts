@@ -1,0 +1,25 @@
+import type { StorageAdapter } from "@mpkit/storage";
+import type { Tenants } from "./config/tenants.js";
+import type { WhereCompiler } from "./where.js";
+import type { Writer } from "./write/writer.js";
+
+/** Everything a request handler needs, built once in `createServer` and passed down. */
+export interface ServerContext {
+  readonly tenants: Tenants;
+  readonly storage: StorageAdapter;
+  readonly writer: Writer;
+  readonly where: WhereCompiler;
+  /** Current time, epoch ms (injectable for tests). */
+  readonly now: () => number;
+  readonly limits: ServerLimits;
+}
+
+/** Request limits, Mixpanel's by default. */
+export interface ServerLimits {
+  /** Records per `/track`, `/import`, `/engage`, `/groups` request. @default 2000 */
+  readonly maxRecords: number;
+  /** Uncompressed body bytes. Mixpanel documents 10 MB for `/import`. @default 10485760 */
+  readonly maxBodyBytes: number;
+}
+
+export const defaultLimits: ServerLimits = { maxRecords: 2000, maxBodyBytes: 10 * 1024 * 1024 };

@@ -1,0 +1,108 @@
+import type { ExportRow } from "@mpkit/storage";
+import type { Context } from "hono";
+import type { ServerContext } from "../context.js";
+import { DAY_MS, parseDate, todayIn } from "../dates.js";
+import { authenticateRead, requestLine } from "../http/auth.js";
+import { queryError } from "../http/errors.js";
+import { flag, requestParams } from "../http/params.js";
+
+/** Mixpanel caps `limit` at 100,000 events. */
+const MAX_LIMIT = 100_000;
+
+function exportLine(row: ExportRow, timeInMs: boolean): string {
+  const time = timeInMs ? row.timeMs : Math.floor(row.timeMs / 1000);
+  const props = row.propertiesJson;
+  // Stored properties are already sorted JSON text: splice them in after `time` and `distinct_id`
+  // (the key order of Mixpanel's export lines) without parsing them again.
+  const rest = props.length > 2 ? `,${props.slice(1)}` : "}";
+  return `{"event":${JSON.stringify(row.event)},"properties":{"time":${time},"distinct_id":${JSON.stringify(row.distinctId)}${rest}}\n`;
+}
+
+/**
+ * `GET /api/2.0/export`: raw events as JSONL (https://developer.mixpanel.com/reference/raw-event-export).
+ * Streamed with back-pressure (constant memory), gzip when the client accepts it. Dates are read in
+ * UTC, as Mixpanel does for projects created after 2023-01-01. Not de-duplicated at read time: storage
+ * already keeps one copy per `$insert_id` key.
+ */
+export async function handleExport(c: Context, ctx: ServerContext): Promise<Response> {
+  const url = new URL(c.req.url);
+  const body = c.req.method === "POST" ? await c.req.text() : "";
+  const params = requestParams(url, body, c.req.header("content-type") ?? "");
+  const project = authenticateRead(c, ctx.tenants, params, "analyst");
+  const request = requestLine(c);
+  const bad = (message: string) => queryError(400, request, message);
+
+  const fromText = params.get("from_date");
+  const toText = params.get("to_date");
+  if (fromText === undefined) throw bad("'from_date' is a required parameter");
+  if (toText === undefined) throw bad("'to_date' is a required parameter");
+  const fromMs = parseDate(fromText);
+  const toMs = parseDate(toText);
+  if (fromMs === undefined)
+    throw bad(`'from_date' is invalid: expected yyyy-mm-dd, got ${JSON.stringify(fromText)}`);
+  if (toMs === undefined)
+    throw bad(`'to_date' is invalid: expected yyyy-mm-dd, got ${JSON.stringify(toText)}`);
+  if (toText.trim() > todayIn(project.timezone, ctx.now())) throw bad("to_date cannot be later than today");
+  if (fromMs > toMs) throw bad("'from_date' cannot be later than 'to_date'");
+
+  let events: string[] | undefined;
+  const eventParam = params.get("event");
+  if (eventParam !== undefined && eventParam !== "") {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(eventParam);
+    } catch {
+      throw bad(`'event' must be a JSON array of event names, e.g. ["Signed Up"]`);
+    }
+    if (!Array.isArray(parsed) || parsed.some((e) => typeof e !== "string")) {
+      throw bad(`'event' must be a JSON array of event names, e.g. ["Signed Up"]`);
+    }
+    events = parsed as string[];
+  }
+  let limit: number | undefined;
+  const limitParam = params.get("limit");
+  if (limitParam !== undefined && limitParam !== "") {
+    limit = Number(limitParam);
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
+      throw bad(`'limit' must be an integer from 1 to ${MAX_LIMIT}`);
+    }
+  }
+  const whereParam = params.get("where");
+  let where: ReturnType<ServerContext["where"]> | undefined;
+  if (whereParam !== undefined && whereParam.trim() !== "") {
+    try {
+      where = ctx.where(whereParam, project.timezone);
+    } catch (error) {
+      throw bad(`'where' is invalid: ${(error as Error).message}`);
+    }
+  }
+  const timeInMs = flag(params.get("time_in_ms"));
+
+  const rows = ctx.storage
+    .exportEvents({ projectId: project.id, fromMs, toMs: toMs + DAY_MS, events, limit }, where)
+    [Symbol.asyncIterator]();
+  const encoder = new TextEncoder();
+  let stream: ReadableStream<Uint8Array> = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const next = await rows.next();
+      if (next.done === true) {
+        controller.close();
+        return;
+      }
+      let text = "";
+      for (const row of next.value) text += exportLine(row, timeInMs);
+      controller.enqueue(encoder.encode(text));
+    },
+    async cancel() {
+      await rows.return?.();
+    },
+  });
+  const headers: Record<string, string> = { "content-type": "text/plain; charset=utf-8" };
+  if (/\bgzip\b/i.test(c.req.header("accept-encoding") ?? "")) {
+    stream = stream.pipeThrough(
+      new CompressionStream("gzip") as unknown as TransformStream<Uint8Array, Uint8Array>,
+    );
+    headers["content-encoding"] = "gzip";
+  }
+  return new Response(stream, { headers });
+}

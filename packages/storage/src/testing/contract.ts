@@ -1,0 +1,155 @@
+/**
+ * The storage contract: one suite that every adapter must pass (DuckDB now, ClickHouse next), the way
+ * Hono runs one router suite against every router. Adapters call `storageContract(name, open)` from
+ * their own test file; a skipped case must carry a written reason.
+ */
+import { sql } from "@mpkit/sql";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { StorageAdapter } from "../adapter.js";
+import type { EventRecord, ExportRow } from "../records.js";
+
+let keySeq = 1n;
+function ev(partial: Partial<EventRecord> & { event: string; timeMs: number }): EventRecord {
+  keySeq += 1n;
+  return {
+    distinctId: "u1",
+    insertId: `ins-${keySeq}`,
+    dedupeKey: keySeq,
+    propertiesJson: "{}",
+    ...partial,
+  };
+}
+
+async function collect(iter: AsyncIterable<ExportRow[]>): Promise<ExportRow[]> {
+  const out: ExportRow[] = [];
+  for await (const rows of iter) out.push(...rows);
+  return out;
+}
+
+/** Registers the storage contract suite for one adapter. */
+export function storageContract(name: string, open: () => Promise<StorageAdapter>): void {
+  describe(`storage contract: ${name}`, () => {
+    let storage: StorageAdapter;
+    beforeEach(async () => {
+      storage = await open();
+      await storage.migrate();
+    });
+    afterEach(async () => {
+      await storage.close();
+    });
+
+    it("stores events and exports them within the time range", async () => {
+      await storage.transaction((tx) =>
+        tx.insertEvents(1, [
+          ev({ event: "a", timeMs: 1000, propertiesJson: '{"x":1}' }),
+          ev({ event: "b", timeMs: 2000 }),
+          ev({ event: "a", timeMs: 3000 }),
+        ]),
+      );
+      const rows = await collect(storage.exportEvents({ projectId: 1, fromMs: 1000, toMs: 3000 }));
+      expect(rows.map((r) => [r.event, r.timeMs]).sort()).toEqual([
+        ["a", 1000],
+        ["b", 2000],
+      ]);
+      expect(rows.find((r) => r.event === "a")?.propertiesJson).toBe('{"x":1}');
+    });
+
+    it("skips duplicate dedupe keys, within a batch and across transactions", async () => {
+      const a = ev({ event: "a", timeMs: 1000 });
+      const first = await storage.transaction((tx) => tx.insertEvents(1, [a, a]));
+      const again = await storage.transaction((tx) => tx.insertEvents(1, [a]));
+      expect(first.inserted).toBe(1);
+      expect(again.inserted).toBe(0);
+      expect(await collect(storage.exportEvents({ projectId: 1, fromMs: 0, toMs: 10_000 }))).toHaveLength(1);
+    });
+
+    it("keeps projects apart and filters by event name and limit", async () => {
+      await storage.transaction(async (tx) => {
+        await tx.insertEvents(1, [ev({ event: "a", timeMs: 1 }), ev({ event: "b", timeMs: 2 })]);
+        await tx.insertEvents(2, [ev({ event: "a", timeMs: 1 })]);
+      });
+      const p1 = await collect(storage.exportEvents({ projectId: 1, fromMs: 0, toMs: 10, events: ["a"] }));
+      expect(p1.map((r) => r.event)).toEqual(["a"]);
+      const limited = await collect(storage.exportEvents({ projectId: 1, fromMs: 0, toMs: 10, limit: 1 }));
+      expect(limited).toHaveLength(1);
+      const none = await collect(storage.exportEvents({ projectId: 1, fromMs: 0, toMs: 10, events: [] }));
+      expect(none).toHaveLength(0);
+    });
+
+    it("resolves distinct ids through identity links at read time, retroactively", async () => {
+      await storage.transaction((tx) =>
+        tx.insertEvents(1, [ev({ event: "a", timeMs: 1, distinctId: "$device:d1" })]),
+      );
+      await storage.transaction((tx) =>
+        tx.putIdentityLinks(1, [{ distinctId: "$device:d1", canonicalId: "user-9" }]),
+      );
+      const rows = await collect(storage.exportEvents({ projectId: 1, fromMs: 0, toMs: 10 }));
+      expect(rows[0]?.distinctId).toBe("user-9");
+      await storage.transaction(async (tx) => {
+        expect(await tx.getCanonicalIds(1, ["$device:d1", "nope"])).toEqual(
+          new Map([["$device:d1", "user-9"]]),
+        );
+        expect(await tx.getClusterMembers(1, ["user-9"])).toEqual([
+          { distinctId: "$device:d1", canonicalId: "user-9" },
+        ]);
+      });
+    });
+
+    it("applies a filter built from the adapter's column expressions", async () => {
+      await storage.transaction((tx) =>
+        tx.insertEvents(1, [
+          ev({ event: "a", timeMs: 1, propertiesJson: '{"plan":"pro"}' }),
+          ev({ event: "a", timeMs: 2, propertiesJson: '{"plan":"free"}' }),
+        ]),
+      );
+      const rows = await collect(
+        storage.exportEvents({ projectId: 1, fromMs: 0, toMs: 10 }, (c) => sql`${c.timeMs} > ${1}`),
+      );
+      expect(rows.map((r) => r.timeMs)).toEqual([2]);
+    });
+
+    it("creates, replaces, reads and deletes profiles", async () => {
+      await storage.transaction((tx) =>
+        tx.putProfiles(1, [
+          { groupKey: "", id: "u1", properties: { $name: "Ann", n: 1 } },
+          { groupKey: "company", id: "c1", properties: { size: 3 } },
+        ]),
+      );
+      await storage.transaction((tx) =>
+        tx.putProfiles(1, [{ groupKey: "", id: "u1", properties: { n: 2 } }]),
+      );
+      const got = await storage.transaction((tx) =>
+        tx.getProfiles(1, [
+          { groupKey: "", id: "u1" },
+          { groupKey: "company", id: "c1" },
+          { groupKey: "", id: "missing" },
+        ]),
+      );
+      expect(got.sort((a, b) => a.id.localeCompare(b.id))).toEqual([
+        { groupKey: "company", id: "c1", properties: { size: 3 } },
+        { groupKey: "", id: "u1", properties: { n: 2 } },
+      ]);
+      await storage.transaction((tx) => tx.deleteProfiles(1, [{ groupKey: "", id: "u1" }]));
+      const after = await storage.transaction((tx) => tx.getProfiles(1, [{ groupKey: "", id: "u1" }]));
+      expect(after).toEqual([]);
+    });
+
+    it("rolls back a failed transaction", async () => {
+      await expect(
+        storage.transaction(async (tx) => {
+          await tx.insertEvents(1, [ev({ event: "a", timeMs: 1 })]);
+          throw new Error("boom");
+        }),
+      ).rejects.toThrow("boom");
+      expect(await collect(storage.exportEvents({ projectId: 1, fromMs: 0, toMs: 10 }))).toHaveLength(0);
+    });
+
+    it("runs read queries", async () => {
+      await storage.transaction((tx) => tx.insertEvents(1, [ev({ event: "a", timeMs: 5 })]));
+      const rows = await storage.query(
+        sql`SELECT count(*)::INTEGER AS n FROM events WHERE project_id = ${1}`,
+      );
+      expect(rows).toEqual([{ n: 1 }]);
+    });
+  });
+}
