@@ -149,7 +149,13 @@ export function normalizeEvent(raw: unknown, ctx: IngestContext): StepResult<Nor
   if (sentIdRaw !== undefined && sentIdRaw !== null && idString(sentIdRaw) === undefined) {
     return reject("properties.distinct_id", "'properties.distinct_id' is invalid: must be a string");
   }
-  const sentId = idString(sentIdRaw);
+  // $identify may carry only $identified_id and $merge only $distinct_ids (identity API reference).
+  const sentId =
+    idString(sentIdRaw) ??
+    (name === "$identify" ? idString(rawProps["$identified_id"]) : undefined) ??
+    (name === "$merge" && Array.isArray(rawProps["$distinct_ids"])
+      ? idString(rawProps["$distinct_ids"][0])
+      : undefined);
   let distinctId: string;
   if (ctx.identityMode === "simplified" && userId !== undefined) distinctId = userId;
   else if (ctx.identityMode === "simplified" && deviceId !== undefined && sentId === undefined) {
