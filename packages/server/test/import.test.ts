@@ -17,11 +17,11 @@ const ev = (id: string, extra: Record<string, unknown> = {}) => ({
   properties: { time: nowMs() - 60_000, distinct_id: "u1", $insert_id: id, price: 9.5, ...extra },
 });
 
-async function post(path: string, body: string | Uint8Array, headers: Record<string, string> = {}) {
+async function post(path: string, body: string | Buffer, headers: Record<string, string> = {}) {
   return server.app.request(path, {
     method: "POST",
     headers: { "content-type": "application/json", authorization: OWNER, ...headers },
-    body,
+    body: typeof body === "string" ? body : new Uint8Array(body),
   });
 }
 
