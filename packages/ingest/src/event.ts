@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { dedupeKey, generateInsertId, isValidInsertId, uniqueKey } from "./insert-id.js";
-import { cleanProperties, isObject, serializeSorted } from "./properties.js";
+import { cleanValue, isObject, LIMITS, serializeSorted } from "./properties.js";
 import { ok, reject, type StepResult } from "./results.js";
 import { EARLIEST_EVENT_MS, IMPORT_FUTURE_TOLERANCE_MS, TRACK_WINDOW_MS, toEpochMs } from "./time.js";
 
@@ -80,7 +80,7 @@ function idString(value: unknown): string | undefined {
 }
 
 /** Removed before storage: columns of their own (`time`, `distinct_id`), the project token, and the IP. */
-const STRIPPED = ["time", "distinct_id", "$distinct_id", "token", "ip"] as const;
+const STRIPPED = new Set(["time", "distinct_id", "$distinct_id", "token", "ip"]);
 
 /**
  * Validates and normalizes one `/track` or `/import` record, following Mixpanel's rules for times,
@@ -203,14 +203,31 @@ export function normalizeEvent(raw: unknown, ctx: IngestContext): StepResult<Nor
     key = uniqueKey();
   }
 
-  // --- properties
-  const props: Record<string, unknown> = { ...rawProps };
-  for (const k of STRIPPED) delete props[k];
-  props["$insert_id"] = insertId;
-  if (deviceId !== undefined && props["$device_id"] === undefined) props["$device_id"] = deviceId;
-  const cleaned = cleanProperties(props, "properties");
-  if (cleaned.kind !== "ok") return cleaned as StepResult<never>;
-  const out = cleaned.value;
+  // --- properties, in one pass: drop the stripped keys, apply Mixpanel's limits
+  const out: Record<string, unknown> = {};
+  let count = 0;
+  for (const k in rawProps) {
+    if (STRIPPED.has(k)) continue;
+    count += 1;
+    const v = rawProps[k];
+    let clean: unknown = v;
+    if (typeof v === "string") {
+      if (v.length > LIMITS.maxStringLength) clean = v.slice(0, LIMITS.maxStringLength);
+    } else if (typeof v === "object" && v !== null) {
+      const r = cleanValue(v, `properties.${k}`, 1);
+      if (r.kind !== "ok") return r as StepResult<never>;
+      clean = r.value;
+    }
+    out[k.length > LIMITS.maxStringLength ? k.slice(0, LIMITS.maxStringLength) : k] = clean;
+  }
+  if (count > LIMITS.maxProperties) {
+    return reject(
+      "properties",
+      `'properties' is invalid: must have fewer than ${LIMITS.maxProperties} properties`,
+    );
+  }
+  out["$insert_id"] = insertId;
+  if (deviceId !== undefined && out["$device_id"] === undefined) out["$device_id"] = deviceId;
   // Added at ingest, as in Mixpanel's exports (default-properties docs).
   out["$mp_api_endpoint"] = ctx.apiHost;
   out["$mp_api_timestamp_ms"] = ctx.receivedAtMs;

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from "node:crypto";
+import { createHash, randomFillSync } from "node:crypto";
 
 /** Mixpanel: `$insert_id` is at most 36 bytes of alphanumerics and `-`. */
 const INSERT_ID = /^[A-Za-z0-9-]{1,36}$/;
@@ -8,13 +8,27 @@ export function isValidInsertId(value: unknown): value is string {
   return typeof value === "string" && INSERT_ID.test(value);
 }
 
-/** A fresh `$insert_id` for an event that came without one (32 hex characters, like mixpanel-python). */
-export function generateInsertId(): string {
-  return randomBytes(16).toString("hex");
+// Random bytes come from a pool refilled 64 KiB at a time: one syscall per 4096 ids instead of one each.
+const pool = Buffer.alloc(65536);
+let poolOffset = pool.length;
+
+function random16(): Buffer {
+  if (poolOffset + 16 > pool.length) {
+    randomFillSync(pool);
+    poolOffset = 0;
+  }
+  const out = pool.subarray(poolOffset, poolOffset + 16);
+  poolOffset += 16;
+  return out;
 }
 
-function toInt128(digest: Buffer): bigint {
-  return BigInt.asIntN(128, BigInt(`0x${digest.subarray(0, 16).toString("hex")}`));
+/** A fresh `$insert_id` for an event that came without one (32 hex characters, like mixpanel-python). */
+export function generateInsertId(): string {
+  return random16().toString("hex");
+}
+
+function toInt128(bytes: Buffer): bigint {
+  return (bytes.readBigInt64BE(0) << 64n) | bytes.readBigUInt64BE(8);
 }
 
 /**
@@ -29,5 +43,5 @@ export function dedupeKey(event: string, distinctId: string, timeMs: number, ins
 
 /** A key that never collides: events without a client `$insert_id` are not eligible for de-duplication. */
 export function uniqueKey(): bigint {
-  return toInt128(randomBytes(16));
+  return toInt128(random16());
 }

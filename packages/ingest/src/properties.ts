@@ -22,7 +22,7 @@ function truncate(s: string): string {
  * Checks a property value against the nesting limits and truncates its strings. Returns the cleaned
  * value, or a rejection naming the property.
  */
-function cleanValue(value: unknown, path: string, depth: number): StepResult<unknown> {
+export function cleanValue(value: unknown, path: string, depth: number): StepResult<unknown> {
   if (typeof value === "string") return { kind: "ok", value: truncate(value) };
   if (typeof value === "number") {
     // JSON cannot carry NaN or Infinity; a client that produced one sent `null` already.
@@ -88,16 +88,32 @@ export function cleanProperties(
   return { kind: "ok", value: out };
 }
 
+/** Integer-like keys, which JavaScript objects always enumerate first, whatever the insertion order. */
+const INDEX_KEY = /^(0|[1-9]\d*)$/;
+const SURROGATE = /[\uD800-\uDFFF]/;
+
 /**
  * Serializes a property object with its top-level keys in code-point order, the order Mixpanel's raw
  * export uses after `time` and `distinct_id` (so `$`-prefixed keys come before lower-case ones).
  */
 export function serializeSorted(props: Record<string, unknown>): string {
   const keys = Object.keys(props);
-  // The default sort compares UTF-16 units, which matches code-point order unless a key holds a
-  // surrogate pair; only then pay for the slower comparator.
-  if (keys.some((k) => /[\uD800-\uDFFF]/.test(k))) keys.sort(compareCodePoints);
-  else keys.sort();
+  let simple = true;
+  for (const k of keys) {
+    if (SURROGATE.test(k) || INDEX_KEY.test(k)) {
+      simple = false;
+      break;
+    }
+  }
+  if (simple) {
+    // The default sort compares UTF-16 units, which is code-point order without surrogates; and an
+    // object built in sorted order serializes in that order with one JSON.stringify call.
+    keys.sort();
+    const sorted: Record<string, unknown> = {};
+    for (const k of keys) sorted[k] = props[k];
+    return JSON.stringify(sorted);
+  }
+  keys.sort(compareCodePoints);
   let out = "{";
   for (let i = 0; i < keys.length; i++) {
     const k = keys[i] as string;

@@ -3,8 +3,9 @@ import { dirname } from "node:path";
 import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import { type Sql, sql } from "@mpkit/sql";
 import type { EventColumns, ExportQuery, ExportRow, StorageAdapter, WriteTransaction } from "@mpkit/storage";
+import { KeySet } from "./key-set.js";
 import { prepare } from "./params.js";
-import { schemaStatements, stagingStatement } from "./schema.js";
+import { schemaStatements } from "./schema.js";
 import { DuckDbWriteTransaction } from "./transaction.js";
 
 /** Options for {@link DuckDbStorage.open}. */
@@ -40,6 +41,7 @@ const exportColumns: EventColumns = {
 export class DuckDbStorage implements StorageAdapter {
   readonly engine = "duckdb";
   private queue: Promise<unknown> = Promise.resolve();
+  private readonly keys = new KeySet();
   private closed = false;
 
   private constructor(
@@ -60,7 +62,10 @@ export class DuckDbStorage implements StorageAdapter {
 
   async migrate(): Promise<void> {
     for (const statement of schemaStatements) await this.writer.run(statement);
-    await this.writer.run(stagingStatement);
+    if (this.keys.size === 0) {
+      const result = await this.writer.stream("SELECT dedupe_key FROM events");
+      for await (const rows of result.yieldRows()) for (const [key] of rows) this.keys.add(key as bigint);
+    }
   }
 
   transaction<T>(work: (tx: WriteTransaction) => Promise<T>): Promise<T> {
@@ -69,11 +74,13 @@ export class DuckDbStorage implements StorageAdapter {
     const run = async (): Promise<T> => {
       if (this.closed) throw new Error("storage is closed");
       await this.writer.run("BEGIN TRANSACTION");
+      const tx = new DuckDbWriteTransaction(this.writer, this.keys);
       try {
-        const result = await work(new DuckDbWriteTransaction(this.writer));
+        const result = await work(tx);
         await this.writer.run("COMMIT");
         return result;
       } catch (error) {
+        tx.rollback();
         await this.writer.run("ROLLBACK").catch(() => undefined);
         throw error;
       }

@@ -1,10 +1,12 @@
 /**
- * DuckDB schema. Events carry a 128-bit de-duplication key with a primary key on it, so a retried batch
- * (same event, distinct_id, second and `$insert_id`) is stored once, as Mixpanel promises for `/import`.
+ * DuckDB schema. Events carry a 128-bit de-duplication key (mixed with the project id); the adapter
+ * keeps the set of stored keys in memory ({@link KeySet}) so a retried batch (same event, distinct_id,
+ * second and `$insert_id`) is stored once, as Mixpanel promises for `/import`, without the cost of a
+ * primary-key index on every append.
  */
 export const schemaStatements: readonly string[] = [
   `CREATE TABLE IF NOT EXISTS events (
-    dedupe_key HUGEINT PRIMARY KEY,
+    dedupe_key HUGEINT NOT NULL,
     project_id INTEGER NOT NULL,
     event VARCHAR NOT NULL,
     time_ms BIGINT NOT NULL,
@@ -27,16 +29,3 @@ export const schemaStatements: readonly string[] = [
   )`,
   `CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)`,
 ];
-
-/** The staging table that one write transaction appends events to before the de-duplicating insert. */
-export const stagingTable = "events_stage";
-
-export const stagingStatement = `CREATE TEMP TABLE IF NOT EXISTS ${stagingTable} (
-  dedupe_key HUGEINT,
-  project_id INTEGER,
-  event VARCHAR,
-  time_ms BIGINT,
-  distinct_id VARCHAR,
-  insert_id VARCHAR,
-  properties VARCHAR
-)`;

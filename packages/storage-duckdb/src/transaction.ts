@@ -1,38 +1,60 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { sql } from "@mpkit/sql";
 import type { EventRecord, IdentityLink, ProfileKey, ProfileRecord, WriteTransaction } from "@mpkit/storage";
+import type { KeySet } from "./key-set.js";
 import { prepare } from "./params.js";
-import { stagingTable } from "./schema.js";
+
+const PROJECT_MIX = 0x9e3779b97f4a7c15f39cc0605cedc835n;
+
+/**
+ * The stored key: the event's de-duplication key mixed with its project, so identical events sent to
+ * two projects are both kept. XOR with a per-project constant keeps distinct keys distinct within a
+ * project and makes a cross-project collision as unlikely as any other 128-bit collision.
+ */
+export function projectKey(projectId: number, dedupeKey: bigint): bigint {
+  return BigInt.asIntN(128, dedupeKey ^ (BigInt(projectId) * PROJECT_MIX));
+}
 
 /** The write side of one DuckDB transaction, on the single writer connection. */
 export class DuckDbWriteTransaction implements WriteTransaction {
-  constructor(private readonly conn: DuckDBConnection) {}
+  private readonly added: bigint[] = [];
+
+  constructor(
+    private readonly conn: DuckDBConnection,
+    private readonly keys: KeySet,
+  ) {}
 
   async insertEvents(projectId: number, events: readonly EventRecord[]): Promise<{ inserted: number }> {
     if (events.length === 0) return { inserted: 0 };
-    // The appender is DuckDB's fast path (no SQL parsing per row). It cannot skip conflicts, so rows go
-    // to a temp staging table first and one INSERT ... ON CONFLICT DO NOTHING moves them over.
-    const appender = await this.conn.createAppender(stagingTable, "main", "temp");
-    const seen = new Set<bigint>();
-    for (const e of events) {
-      if (seen.has(e.dedupeKey)) continue; // ON CONFLICT does not cover duplicates within one statement
-      seen.add(e.dedupeKey);
-      appender.appendHugeInt(e.dedupeKey);
-      appender.appendInteger(projectId);
-      appender.appendVarchar(e.event);
-      appender.appendBigInt(BigInt(e.timeMs));
-      appender.appendVarchar(e.distinctId);
-      appender.appendVarchar(e.insertId);
-      appender.appendVarchar(e.propertiesJson);
-      appender.endRow();
+    // The appender is DuckDB's fast path (no SQL parsing per row); it writes inside this connection's
+    // open transaction, so a rollback discards the rows (and `rollback()` below forgets their keys).
+    const appender = await this.conn.createAppender("events");
+    let inserted = 0;
+    try {
+      for (const e of events) {
+        const key = projectKey(projectId, e.dedupeKey);
+        if (!this.keys.add(key)) continue; // stored before, or earlier in this batch
+        this.added.push(key);
+        inserted += 1;
+        appender.appendHugeInt(key);
+        appender.appendInteger(projectId);
+        appender.appendVarchar(e.event);
+        appender.appendBigInt(BigInt(e.timeMs));
+        appender.appendVarchar(e.distinctId);
+        appender.appendVarchar(e.insertId);
+        appender.appendVarchar(e.propertiesJson);
+        appender.endRow();
+      }
+    } finally {
+      appender.closeSync();
     }
-    appender.closeSync();
-    const result = await this.conn.run(
-      `INSERT INTO events SELECT dedupe_key, project_id, event, time_ms, distinct_id, insert_id, properties::JSON
-       FROM temp.main.${stagingTable} ON CONFLICT DO NOTHING`,
-    );
-    await this.conn.run(`DELETE FROM temp.main.${stagingTable}`);
-    return { inserted: result.rowsChanged };
+    return { inserted };
+  }
+
+  /** Forgets the keys this transaction added; called when it rolls back. */
+  rollback(): void {
+    for (const key of this.added) this.keys.delete(key);
+    this.added.length = 0;
   }
 
   async getProfiles(projectId: number, keys: readonly ProfileKey[]): Promise<ProfileRecord[]> {

@@ -63,6 +63,27 @@ export function storageContract(name: string, open: () => Promise<StorageAdapter
       expect(await collect(storage.exportEvents({ projectId: 1, fromMs: 0, toMs: 10_000 }))).toHaveLength(1);
     });
 
+    it("keeps the same event sent to two projects in both", async () => {
+      const a = ev({ event: "a", timeMs: 1000 });
+      const r = await storage.transaction(async (tx) => [
+        await tx.insertEvents(1, [a]),
+        await tx.insertEvents(2, [a]),
+      ]);
+      expect(r.map((x) => x.inserted)).toEqual([1, 1]);
+    });
+
+    it("forgets the keys of a rolled-back transaction, so the events can be sent again", async () => {
+      const a = ev({ event: "a", timeMs: 1000 });
+      await expect(
+        storage.transaction(async (tx) => {
+          await tx.insertEvents(1, [a]);
+          throw new Error("boom");
+        }),
+      ).rejects.toThrow("boom");
+      const again = await storage.transaction((tx) => tx.insertEvents(1, [a]));
+      expect(again.inserted).toBe(1);
+    });
+
     it("keeps projects apart and filters by event name and limit", async () => {
       await storage.transaction(async (tx) => {
         await tx.insertEvents(1, [ev({ event: "a", timeMs: 1 }), ev({ event: "b", timeMs: 2 })]);

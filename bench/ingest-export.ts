@@ -1,0 +1,120 @@
+/**
+ * Ingest and export throughput (issue: "The server, part 1", section 7).
+ *
+ * Ingest: `/import` with 2000-event batches from 8 concurrent clients, durable acks, against a server in
+ * its own process on a DuckDB file, beside DuckDB's own bulk load of the same events (`read_json`) in
+ * this run. Export: `/api/2.0/export` streamed as JSONL, beside DuckDB's `COPY ... (FORMAT JSON)`.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DuckDBInstance } from "@duckdb/node-api";
+import { benchEvent } from "./support/data.js";
+import { benchAuth, spawnServer } from "./support/spawn-server.js";
+
+export interface BenchResult {
+  readonly name: string;
+  readonly lines: string[];
+}
+
+const BATCH = 2000;
+const CLIENTS = 8;
+
+export async function run(opts: { events: number }): Promise<BenchResult> {
+  const dir = mkdtempSync(join(tmpdir(), "mpkit-bench-"));
+  const n = opts.events;
+  const end = Date.now() - 3_600_000;
+  const bodies: string[] = [];
+  const ndjson: string[] = [];
+  let bytes = 0;
+  for (let i = 0; i < n; i += BATCH) {
+    const batch = [];
+    for (let j = i; j < Math.min(n, i + BATCH); j++) batch.push(benchEvent(j, 50_000, 30, end));
+    const body = JSON.stringify(batch);
+    bytes += Buffer.byteLength(body);
+    bodies.push(body);
+    for (const e of batch) ndjson.push(JSON.stringify(e));
+  }
+  const lines: string[] = [];
+  const server = await spawnServer(dir);
+  try {
+    // --- ingest through the server
+    let next = 0;
+    const t0 = performance.now();
+    await Promise.all(
+      Array.from({ length: CLIENTS }, async () => {
+        for (;;) {
+          const i = next++;
+          const body = bodies[i];
+          if (body === undefined) return;
+          const res = await fetch(`${server.url}/import?strict=1&project_id=1`, {
+            method: "POST",
+            headers: { authorization: benchAuth, "content-type": "application/json" },
+            body,
+          });
+          if (res.status !== 200) throw new Error(`import failed: ${res.status} ${await res.text()}`);
+          await res.arrayBuffer();
+        }
+      }),
+    );
+    const ingestS = (performance.now() - t0) / 1000;
+    const ours = n / ingestS;
+
+    // --- DuckDB's own bulk load of the same events
+    const file = join(dir, "events.ndjson");
+    writeFileSync(file, `${ndjson.join("\n")}\n`);
+    const db = await DuckDBInstance.create(join(dir, "baseline.duckdb"));
+    const conn = await db.connect();
+    const t1 = performance.now();
+    await conn.run(
+      `CREATE TABLE events AS SELECT event, (properties->>'$.time')::BIGINT AS time_ms,
+         properties->>'$.distinct_id' AS distinct_id, properties->>'$."$insert_id"' AS insert_id, properties
+       FROM read_json('${file}', format='newline_delimited', columns={event: 'VARCHAR', properties: 'JSON'})`,
+    );
+    const baseS = (performance.now() - t1) / 1000;
+    const base = n / baseS;
+    lines.push(
+      `ingest: ${Math.round(ours).toLocaleString("en-US")} events/s, ${(bytes / 1e6 / ingestS).toFixed(1)} MB/s ` +
+        `(${n.toLocaleString("en-US")} events, ${CLIENTS} clients x ${BATCH}/batch, durable acks)`,
+      `ingest baseline (DuckDB read_json bulk load, no HTTP/validation/dedupe): ${Math.round(base).toLocaleString("en-US")} events/s; ` +
+        `ours/baseline = ${(ours / base).toFixed(2)} (time ratio ${(ingestS / baseS).toFixed(2)}x)`,
+    );
+
+    // --- export through the server
+    const from = new Date(end - 31 * 86_400_000).toISOString().slice(0, 10);
+    const to = new Date().toISOString().slice(0, 10);
+    const t2 = performance.now();
+    const res = await fetch(`${server.url}/api/2.0/export?project_id=1&from_date=${from}&to_date=${to}`, {
+      headers: { authorization: benchAuth },
+    });
+    let count = 0;
+    let exportedBytes = 0;
+    const reader = res.body?.getReader();
+    for (;;) {
+      const chunk = await reader?.read();
+      if (chunk === undefined || chunk.done) break;
+      exportedBytes += chunk.value.byteLength;
+      for (const b of chunk.value) if (b === 10) count++;
+    }
+    const exportS = (performance.now() - t2) / 1000;
+    if (count !== n) throw new Error(`export returned ${count} lines, expected ${n}`);
+    const t3 = performance.now();
+    await conn.run(
+      `COPY (SELECT event, time_ms, distinct_id, properties FROM events) TO '${join(dir, "out.jsonl")}' (FORMAT JSON)`,
+    );
+    const copyS = (performance.now() - t3) / 1000;
+    lines.push(
+      `export: ${Math.round(count / exportS).toLocaleString("en-US")} events/s streamed as JSONL over HTTP ` +
+        `(${(exportedBytes / 1e6 / exportS).toFixed(1)} MB/s)`,
+      `export baseline (DuckDB COPY ... FORMAT JSON to a file): ${Math.round(n / copyS).toLocaleString("en-US")} events/s; ` +
+        `time ratio ours/baseline ${(exportS / copyS).toFixed(2)}x`,
+    );
+    conn.closeSync();
+    db.closeSync();
+  } finally {
+    const rss = await server.stop();
+    lines.push(`server peak RSS: ${rss ?? "?"} MB`);
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return { name: "ingest + export", lines };
+}

@@ -1,0 +1,20 @@
+/**
+ * Runs an mpkit server in its own process for benchmarks, so the load generator does not share its
+ * event loop. Prints `READY <port>` and serves until SIGTERM. Config and data dir come from argv.
+ */
+import { readConfigFile, startServer } from "@mpkit/server";
+
+const [configPath, dataDir] = process.argv.slice(2);
+if (configPath === undefined || dataDir === undefined)
+  throw new Error("usage: child-server <config> <dataDir>");
+const server = await startServer({ port: 0, dataDir, config: readConfigFile(configPath) });
+process.stdout.write(`READY ${server.port}\n`);
+process.once("SIGTERM", () => {
+  server.stop().then(
+    () => {
+      process.stdout.write(`PEAK_RSS_MB ${Math.round(process.resourceUsage().maxRSS / 1024)}\n`);
+      process.exit(0);
+    },
+    () => process.exit(1),
+  );
+});
