@@ -74,6 +74,10 @@ export function normalizeProfileUpdate(
     return reject("record", `record must contain one of ${PROFILE_OPERATIONS.join(", ")}`);
   }
   const timeMs = raw["$time"] === undefined ? undefined : toEpochMs(raw["$time"]);
+  // A number beyond the Date range (e.g. 1e300) made `$last_seen` throw, answering 500.
+  if (timeMs !== undefined && Number.isNaN(new Date(timeMs).getTime())) {
+    return reject("$time", "$time is invalid: must be a timestamp in seconds or milliseconds since epoch");
+  }
   return {
     kind: "ok",
     value: {

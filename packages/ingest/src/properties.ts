@@ -30,12 +30,17 @@ export function cleanValue(value: unknown, path: string, depth: number): StepRes
   }
   if (value === null || typeof value === "boolean") return { kind: "ok", value };
   if (Array.isArray(value)) {
+    // Lists inside lists count as nesting levels too: without this bound a deeply nested list
+    // (`[[[[...]]]]`, a few KB of JSON) overflowed the stack and the request failed with a 500.
+    if (depth > LIMITS.maxDepth) {
+      return reject(path, `'${path}' is invalid: lists must not be nested more than ${LIMITS.maxDepth} deep`);
+    }
     if (value.length > LIMITS.maxListItems) {
       return reject(path, `'${path}' is invalid: lists must have at most ${LIMITS.maxListItems} items`);
     }
     const out: unknown[] = [];
     for (let i = 0; i < value.length; i++) {
-      const r = cleanValue(value[i], path, depth);
+      const r = cleanValue(value[i], path, Array.isArray(value[i]) ? depth + 1 : depth);
       if (r.kind !== "ok") return r;
       out.push(r.value);
     }

@@ -6,6 +6,7 @@ import { ApiError, importError } from "./http/errors.js";
 import { handleExport } from "./routes/export.js";
 import { handleImport } from "./routes/import.js";
 import { handleProfiles } from "./routes/profiles.js";
+import { registerQueryRoutes } from "./routes/query/index.js";
 import { handleTrack } from "./routes/track.js";
 
 const INGEST = ["GET", "POST"];
@@ -29,6 +30,7 @@ export function createApp(ctx: ServerContext): Hono {
   app.on(INGEST, "/groups", (c) => handleProfiles(c, ctx, "group"));
   app.on(INGEST, "/import", (c) => handleImport(c, ctx));
   app.on(["GET", "POST"], "/api/2.0/export", (c) => handleExport(c, ctx));
+  registerQueryRoutes(app, ctx);
 
   app.get("/healthz", (c) => c.json({ status: "ok" }));
 

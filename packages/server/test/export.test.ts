@@ -103,3 +103,25 @@ describe("/api/2.0/export", () => {
     expect(await res.json()).toEqual({ request: "/api/2.0/nope?x=1", error: "Invalid API endpoint" });
   });
 });
+
+describe("/api/2.0/export where", () => {
+  it("filters with the expression language", async () => {
+    const q = `project_id=1&from_date=${from()}&to_date=${today()}&where=${encodeURIComponent('properties["$os"] == "Linux" or properties["distinct_id"] == "u3"')}`;
+    const res = await get(q);
+    expect(res.status).toBe(200);
+    const lines = (await res.text())
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { properties: Record<string, unknown> });
+    expect(lines.map((l) => l.properties["$insert_id"]).sort()).toEqual(["e1", "e3"]);
+  });
+
+  it("answers a 400 naming the position for a bad expression", async () => {
+    const q = `project_id=1&from_date=${from()}&to_date=${today()}&where=${encodeURIComponent('properties["x" ==')}`;
+    const res = await get(q);
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { request: string; error: string };
+    expect(body.request).toBe(`/api/2.0/export?${q}`);
+    expect(body.error).toMatch(/^'where' is invalid: /);
+  });
+});

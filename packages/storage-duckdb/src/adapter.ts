@@ -90,10 +90,7 @@ export class DuckDbStorage implements StorageAdapter {
     return next;
   }
 
-  async *exportEvents(
-    query: ExportQuery,
-    where?: (columns: EventColumns) => Sql,
-  ): AsyncIterable<ExportRow[]> {
+  private exportStatement(query: ExportQuery, select: Sql, where?: (columns: EventColumns) => Sql): Sql {
     const filters = [
       sql`e.project_id = ${query.projectId}`,
       sql`e.time_ms >= ${query.fromMs}`,
@@ -108,17 +105,49 @@ export class DuckDbStorage implements StorageAdapter {
     }
     if (where !== undefined) filters.push(sql`(${where(exportColumns)})`);
     const limit = query.limit === undefined ? sql.empty : sql`LIMIT ${query.limit}`;
-    const statement = sql`SELECT e.event, e.time_ms::DOUBLE AS time_ms, ${exportColumns.distinctId} AS distinct_id,
-        e.properties::VARCHAR AS properties
+    return sql`SELECT ${select}
       FROM events e LEFT JOIN identities i ON i.project_id = e.project_id AND i.distinct_id = e.distinct_id
       WHERE ${sql.join(filters, " AND ")} ${limit}`;
-    for await (const rows of this.streamRows(statement)) {
+  }
+
+  async *exportEvents(
+    query: ExportQuery,
+    where?: (columns: EventColumns) => Sql,
+  ): AsyncIterable<ExportRow[]> {
+    const select = sql`e.event, e.time_ms::DOUBLE AS time_ms, ${exportColumns.distinctId} AS distinct_id,
+        e.properties::VARCHAR AS properties`;
+    for await (const rows of this.streamRows(this.exportStatement(query, select, where))) {
       yield rows.map((r) => ({
         event: r[0] as string,
         timeMs: r[1] as number,
         distinctId: r[2] as string,
         propertiesJson: r[3] as string,
       }));
+    }
+  }
+
+  async *exportLines(
+    query: ExportQuery,
+    where?: (columns: EventColumns) => Sql,
+    options: { readonly timeInMs?: boolean } = {},
+  ): AsyncIterable<string> {
+    // The line is assembled in SQL: one VARCHAR per row crosses into JavaScript instead of four values,
+    // which about doubles export throughput (bench/ingest-export.ts). Stored properties are sorted JSON
+    // object text, spliced in after `time` and `distinct_id` without parsing.
+    const time = options.timeInMs === true ? sql`e.time_ms` : sql`e.time_ms // 1000`;
+    const select = sql`'{"event":' || to_json(e.event) || ',"properties":{"time":' || ${time}
+      || ',"distinct_id":' || to_json(${exportColumns.distinctId})
+      || CASE WHEN length(e.properties::VARCHAR) > 2 THEN ',' || (e.properties::VARCHAR)[2:] ELSE '}' END || '}'`;
+    const conn = await this.instance.connect();
+    try {
+      const q = prepare(this.exportStatement(query, select, where));
+      const result = await conn.stream(q.text, q.values);
+      for await (const chunk of result) {
+        const lines = chunk.getColumns()[0] ?? [];
+        if (lines.length > 0) yield `${lines.join("\n")}\n`;
+      }
+    } finally {
+      conn.closeSync();
     }
   }
 

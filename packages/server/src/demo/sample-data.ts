@@ -28,7 +28,7 @@ const COUNTRIES = ["US", "GB", "DE", "FR", "IN", "BR"];
 const PLANS = ["free", "pro", "enterprise"];
 
 /**
- * Loads sample data into an empty project: 30 days of a shop's funnel for 500 users (about 20k events)
+ * Loads sample data into an empty project: 30 days of a shop's funnel for 2000 users (about 20k events)
  * with browser, country, plan and price properties, plus their profiles. Returns the number of events
  * loaded (0 when the project already had events).
  */

@@ -1,4 +1,3 @@
-import type { ExportRow } from "@mpkit/storage";
 import type { Context } from "hono";
 import type { ServerContext } from "../context.js";
 import { DAY_MS, parseDate, todayIn } from "../dates.js";
@@ -8,15 +7,6 @@ import { flag, requestParams } from "../http/params.js";
 
 /** Mixpanel caps `limit` at 100,000 events. */
 const MAX_LIMIT = 100_000;
-
-function exportLine(row: ExportRow, timeInMs: boolean): string {
-  const time = timeInMs ? row.timeMs : Math.floor(row.timeMs / 1000);
-  const props = row.propertiesJson;
-  // Stored properties are already sorted JSON text: splice them in after `time` and `distinct_id`
-  // (the key order of Mixpanel's export lines) without parsing them again.
-  const rest = props.length > 2 ? `,${props.slice(1)}` : "}";
-  return `{"event":${JSON.stringify(row.event)},"properties":{"time":${time},"distinct_id":${JSON.stringify(row.distinctId)}${rest}}\n`;
-}
 
 /**
  * `GET /api/2.0/export`: raw events as JSONL (https://developer.mixpanel.com/reference/raw-event-export).
@@ -78,23 +68,20 @@ export async function handleExport(c: Context, ctx: ServerContext): Promise<Resp
   }
   const timeInMs = flag(params.get("time_in_ms"));
 
-  const rows = ctx.storage
-    .exportEvents({ projectId: project.id, fromMs, toMs: toMs + DAY_MS, events, limit }, where)
+  const chunks = ctx.storage
+    .exportLines({ projectId: project.id, fromMs, toMs: toMs + DAY_MS, events, limit }, where, { timeInMs })
     [Symbol.asyncIterator]();
   const encoder = new TextEncoder();
   let stream: ReadableStream<Uint8Array> = new ReadableStream<Uint8Array>({
+    // Pull-based: the next chunk is read from storage only when the client has taken the last one,
+    // so memory stays constant however large the export.
     async pull(controller) {
-      const next = await rows.next();
-      if (next.done === true) {
-        controller.close();
-        return;
-      }
-      let text = "";
-      for (const row of next.value) text += exportLine(row, timeInMs);
-      controller.enqueue(encoder.encode(text));
+      const next = await chunks.next();
+      if (next.done === true) controller.close();
+      else controller.enqueue(encoder.encode(next.value));
     },
     async cancel() {
-      await rows.return?.();
+      await chunks.return?.();
     },
   });
   const headers: Record<string, string> = { "content-type": "text/plain; charset=utf-8" };

@@ -97,6 +97,36 @@ export function storageContract(name: string, open: () => Promise<StorageAdapter
       expect(none).toHaveLength(0);
     });
 
+    it("renders export lines in Mixpanel's layout, escaping like JSON.stringify", async () => {
+      const tricky = 'quote " backslash \\ tab \t newline \n unicode é 😀 nul \u0000 slash /';
+      const props = `{"$insert_id":"x1","a":${JSON.stringify(tricky)},"n":1.5}`;
+      await storage.transaction((tx) =>
+        tx.insertEvents(1, [
+          ev({ event: tricky, timeMs: 1_700_000_000_123, distinctId: tricky, propertiesJson: props }),
+          ev({ event: "empty", timeMs: 1_700_000_001_000, propertiesJson: "{}" }),
+        ]),
+      );
+      const q = { projectId: 1, fromMs: 0, toMs: 2e12 };
+      let text = "";
+      for await (const chunk of storage.exportLines(q)) text += chunk;
+      const lines = text.split("\n");
+      expect(lines.pop()).toBe("");
+      const parsed = lines.map(
+        (l) => JSON.parse(l) as { event: string; properties: Record<string, unknown> },
+      );
+      const byEvent = new Map(parsed.map((p) => [p.event, p]));
+      expect(byEvent.get(tricky)).toEqual({
+        event: tricky,
+        properties: { time: 1_700_000_000, distinct_id: tricky, $insert_id: "x1", a: tricky, n: 1.5 },
+      });
+      expect(lines.find((l) => l.includes('"empty"'))).toBe(
+        '{"event":"empty","properties":{"time":1700000001,"distinct_id":"u1"}}',
+      );
+      let ms = "";
+      for await (const chunk of storage.exportLines(q, undefined, { timeInMs: true })) ms += chunk;
+      expect(ms).toContain('"time":1700000000123,');
+    });
+
     it("resolves distinct ids through identity links at read time, retroactively", async () => {
       await storage.transaction((tx) =>
         tx.insertEvents(1, [ev({ event: "a", timeMs: 1, distinctId: "$device:d1" })]),
