@@ -10,6 +10,7 @@ interface Bench {
 
 const benches: Record<string, { load: () => Promise<Bench>; events: number }> = {
   "ingest-export": { load: () => import("./ingest-export.js"), events: 1_000_000 },
+  "connector-import": { load: () => import("./connector-import.js"), events: 1_000_000 },
   "expr-where": { load: () => import("./expr-where.js"), events: 10_000_000 },
 };
 

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 export const benchConfig = {
@@ -14,6 +14,7 @@ export const benchAuth = `Basic ${Buffer.from("bench:bench-secret").toString("ba
 export async function spawnServer(
   dir: string,
 ): Promise<{ url: string; child: ChildProcess; stop(): Promise<number | undefined> }> {
+  mkdirSync(dir, { recursive: true });
   const configPath = join(dir, "config.json");
   writeFileSync(configPath, JSON.stringify(benchConfig));
   const child = spawn(

@@ -106,7 +106,10 @@ export function normalizeEvent(raw: unknown, ctx: IngestContext): StepResult<Nor
 
   // --- time
   let timeMs: number;
-  if (rawProps["time"] === undefined && ctx.endpoint === "track") {
+  // The identity API's /import bodies carry neither `time` nor `$insert_id` (identity.openapi.yaml: a
+  // `$merge` needs only `$distinct_ids` and `token`), so identity events get the receipt time.
+  const identityEvent = name === "$merge" || name === "$identify" || name === "$create_alias";
+  if (rawProps["time"] === undefined && (ctx.endpoint === "track" || identityEvent)) {
     timeMs = ctx.receivedAtMs; // /track fills in the receipt time, as the SDKs that omit it expect
   } else {
     const t = toEpochMs(rawProps["time"]);
@@ -195,7 +198,7 @@ export function normalizeEvent(raw: unknown, ctx: IngestContext): StepResult<Nor
       "properties.$insert_id",
       "'properties.$insert_id' is invalid: must be at most 36 alphanumeric or '-' characters",
     );
-  } else if (sentInsertId === undefined && ctx.strict && ctx.endpoint === "import") {
+  } else if (sentInsertId === undefined && ctx.strict && ctx.endpoint === "import" && !identityEvent) {
     return reject("properties.$insert_id", "'properties.$insert_id' is invalid: must not be missing");
   } else {
     // Mixpanel generates one for events without a (valid) $insert_id; they are not de-duplicated.

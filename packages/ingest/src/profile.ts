@@ -161,7 +161,9 @@ export function applyProfileUpdate(
       case "$add":
         for (const [k, v] of Object.entries(values)) {
           const old = props[k] ?? 0;
-          if (typeof old === "number") props[k] = old + (v as number);
+          const sum = typeof old === "number" ? old + (v as number) : Number.NaN;
+          // Beyond the double range the sum would be Infinity, which JSON cannot hold: keep the old value.
+          if (Number.isFinite(sum)) props[k] = sum;
         }
         break;
       case "$append":

@@ -93,38 +93,58 @@ export function cleanProperties(
   return { kind: "ok", value: out };
 }
 
-/** Integer-like keys, which JavaScript objects always enumerate first, whatever the insertion order. */
-const INDEX_KEY = /^(0|[1-9]\d*)$/;
-const SURROGATE = /[\uD800-\uDFFF]/;
+/** How one key order serializes: the sorted positions and each key's `"key":` text. */
+interface Shape {
+  readonly order: readonly number[];
+  readonly prefixes: readonly string[];
+}
+
+// Events from one source share their key order, so the sort and the key escaping are done once per
+// shape. Bounded: a stream of ever-new shapes only costs the cache being rebuilt.
+const shapes = new Map<string, Shape>();
+const MAX_SHAPES = 4096;
+
+function shapeOf(keys: readonly string[]): Shape {
+  const signature = keys.join("\u0000");
+  let shape = shapes.get(signature);
+  if (shape === undefined) {
+    const order = keys.map((_, i) => i).sort((a, b) => compareCodePoints(keys[a] as string, keys[b] as string));
+    const prefixes = order.map((i, n) => `${n === 0 ? "{" : ","}${JSON.stringify(keys[i])}:`);
+    shape = { order, prefixes };
+    if (shapes.size >= MAX_SHAPES) shapes.clear();
+    shapes.set(signature, shape);
+  }
+  return shape;
+}
+
+function valueJson(v: unknown): string {
+  switch (typeof v) {
+    case "string":
+      return JSON.stringify(v);
+    case "number":
+      return Number.isFinite(v) ? String(v) : "null";
+    case "boolean":
+      return v ? "true" : "false";
+    default:
+      return v === null || v === undefined ? "null" : JSON.stringify(v);
+  }
+}
 
 /**
  * Serializes a property object with its top-level keys in code-point order, the order Mixpanel's raw
  * export uses after `time` and `distinct_id` (so `$`-prefixed keys come before lower-case ones).
+ *
+ * @example
+ * ```ts
+ * serializeSorted({ plan: "pro", $os: "iOS" }) // '{"$os":"iOS","plan":"pro"}'
+ * ```
  */
 export function serializeSorted(props: Record<string, unknown>): string {
   const keys = Object.keys(props);
-  let simple = true;
-  for (const k of keys) {
-    if (SURROGATE.test(k) || INDEX_KEY.test(k)) {
-      simple = false;
-      break;
-    }
-  }
-  if (simple) {
-    // The default sort compares UTF-16 units, which is code-point order without surrogates; and an
-    // object built in sorted order serializes in that order with one JSON.stringify call.
-    keys.sort();
-    const sorted: Record<string, unknown> = {};
-    for (const k of keys) sorted[k] = props[k];
-    return JSON.stringify(sorted);
-  }
-  keys.sort(compareCodePoints);
-  let out = "{";
-  for (let i = 0; i < keys.length; i++) {
-    const k = keys[i] as string;
-    if (i > 0) out += ",";
-    out += `${JSON.stringify(k)}:${JSON.stringify(props[k])}`;
-  }
+  if (keys.length === 0) return "{}";
+  const { order, prefixes } = shapeOf(keys);
+  let out = "";
+  for (let n = 0; n < order.length; n++) out += prefixes[n] + valueJson(props[keys[order[n] as number] as string]);
   return `${out}}`;
 }
 

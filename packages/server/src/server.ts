@@ -15,6 +15,12 @@ import type { WhereCompiler } from "./where.js";
 import { defaultWhereCompiler } from "./where-default.js";
 import { Writer } from "./write/writer.js";
 
+/**
+ * The node SDK sends single events and profile updates as `GET /track?data=<base64>`, so a large event
+ * makes a long URL; Node's default 16 KB header limit would answer those with a bare 431.
+ */
+const MAX_HEADER_BYTES = 1024 * 1024;
+
 /** Options for {@link createMpkitServer} and {@link startServer}. */
 export interface ServerOptions {
   /** Port to listen on; 0 picks a free one. @default 8080 */
@@ -114,9 +120,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         serverOptions: {
           cert: readFileSync(options.tlsCertPath ?? ""),
           key: readFileSync(options.tlsKeyPath ?? ""),
+          maxHeaderSize: MAX_HEADER_BYTES,
         },
       })
-    : createAdaptorServer({ fetch: built.app.fetch });
+    : createAdaptorServer({ fetch: built.app.fetch, serverOptions: { maxHeaderSize: MAX_HEADER_BYTES } });
   const host = options.host ?? "127.0.0.1";
   await new Promise<void>((resolve, reject) => {
     http.once("error", reject);

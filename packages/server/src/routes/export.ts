@@ -32,7 +32,9 @@ export async function handleExport(c: Context, ctx: ServerContext): Promise<Resp
     throw bad(`'from_date' is invalid: expected yyyy-mm-dd, got ${JSON.stringify(fromText)}`);
   if (toMs === undefined)
     throw bad(`'to_date' is invalid: expected yyyy-mm-dd, got ${JSON.stringify(toText)}`);
-  if (toText.trim() > todayIn(project.timezone, ctx.now())) throw bad("to_date cannot be later than today");
+  // Dates are read in UTC (below), so "today" is UTC's too: judged in a zone behind UTC, the newest
+  // events could not be exported at all in the hours when UTC is already on the next day.
+  if (toText.trim() > todayIn("UTC", ctx.now())) throw bad("to_date cannot be later than today");
   if (fromMs > toMs) throw bad("'from_date' cannot be later than 'to_date'");
 
   let events: string[] | undefined;
