@@ -9,9 +9,11 @@ interface Bench {
 }
 
 const benches: Record<string, { load: () => Promise<Bench>; events: number }> = {
+  query: { load: () => import("./query.js"), events: 10_000_000 },
   "ingest-export": { load: () => import("./ingest-export.js"), events: 1_000_000 },
   "connector-import": { load: () => import("./connector-import.js"), events: 1_000_000 },
   "expr-where": { load: () => import("./expr-where.js"), events: 10_000_000 },
+  jql: { load: () => import("./jql.js"), events: 10_000_000 },
 };
 
 const { values, positionals } = parseArgs({

@@ -19,7 +19,7 @@ function fmix(h: number): number {
   return x ^ (x >>> 16);
 }
 
-const word = (s: string, i: number) => (s.charCodeAt(i) | (s.charCodeAt(i + 1) << 16)) | 0;
+const word = (s: string, i: number) => s.charCodeAt(i) | (s.charCodeAt(i + 1) << 16) | 0;
 
 /**
  * Hashes a string to 128 bits, returned as a signed 128-bit bigint (DuckDB's HUGEINT range).

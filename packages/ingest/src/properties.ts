@@ -108,7 +108,9 @@ function shapeOf(keys: readonly string[]): Shape {
   const signature = keys.join("\u0000");
   let shape = shapes.get(signature);
   if (shape === undefined) {
-    const order = keys.map((_, i) => i).sort((a, b) => compareCodePoints(keys[a] as string, keys[b] as string));
+    const order = keys
+      .map((_, i) => i)
+      .sort((a, b) => compareCodePoints(keys[a] as string, keys[b] as string));
     const prefixes = order.map((i, n) => `${n === 0 ? "{" : ","}${JSON.stringify(keys[i])}:`);
     shape = { order, prefixes };
     if (shapes.size >= MAX_SHAPES) shapes.clear();
@@ -144,7 +146,8 @@ export function serializeSorted(props: Record<string, unknown>): string {
   if (keys.length === 0) return "{}";
   const { order, prefixes } = shapeOf(keys);
   let out = "";
-  for (let n = 0; n < order.length; n++) out += prefixes[n] + valueJson(props[keys[order[n] as number] as string]);
+  for (let n = 0; n < order.length; n++)
+    out += prefixes[n] + valueJson(props[keys[order[n] as number] as string]);
   return `${out}}`;
 }
 

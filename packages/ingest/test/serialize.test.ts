@@ -3,12 +3,10 @@ import { serializeSorted } from "../src/properties.js";
 
 describe("serializeSorted", () => {
   it("sorts by code point and matches JSON.stringify value by value", () => {
-    const props = { b: 1, $a: "x\"y\n", "10": true, a: null, "😀": [1, { z: 2 }], é: -0, big: 1e21, "": 1.5 };
+    const props = { b: 1, $a: 'x"y\n', "10": true, a: null, "😀": [1, { z: 2 }], é: -0, big: 1e21, "": 1.5 };
     const text = serializeSorted(props);
     // Integer-like keys ("10") sort as text, not first as JavaScript enumerates them.
-    expect(text).toBe(
-      `{"":1.5,"$a":"x\\"y\\n","10":true,"a":null,"b":1,"big":1e+21,"é":0,"😀":[1,{"z":2}]}`,
-    );
+    expect(text).toBe(`{"":1.5,"$a":"x\\"y\\n","10":true,"a":null,"b":1,"big":1e+21,"é":0,"😀":[1,{"z":2}]}`);
     expect(JSON.parse(text)).toEqual({ ...props, é: 0 });
     expect(serializeSorted({})).toBe("{}");
   });

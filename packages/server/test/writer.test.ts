@@ -8,7 +8,6 @@ const ev = (i: number): EventRecord => ({
   event: "e",
   timeMs: i,
   distinctId: "u",
-  insertId: `i${i}`,
   dedupeKey: BigInt(i),
   propertiesJson: "{}",
 });

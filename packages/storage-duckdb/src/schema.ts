@@ -11,7 +11,6 @@ export const schemaStatements: readonly string[] = [
     event VARCHAR NOT NULL,
     time_ms BIGINT NOT NULL,
     distinct_id VARCHAR NOT NULL,
-    insert_id VARCHAR NOT NULL,
     properties JSON NOT NULL
   )`,
   `CREATE TABLE IF NOT EXISTS identities (

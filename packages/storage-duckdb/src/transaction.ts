@@ -41,7 +41,6 @@ export class DuckDbWriteTransaction implements WriteTransaction {
         appender.appendVarchar(e.event);
         appender.appendBigInt(BigInt(e.timeMs));
         appender.appendVarchar(e.distinctId);
-        appender.appendVarchar(e.insertId);
         appender.appendVarchar(e.propertiesJson);
         appender.endRow();
       }

@@ -11,7 +11,6 @@ describe("DuckDB file storage", () => {
       event: "a",
       timeMs: 1,
       distinctId: "u",
-      insertId: "i",
       dedupeKey: 42n,
       propertiesJson: "{}",
     };

@@ -11,8 +11,6 @@ export interface EventRecord {
   readonly timeMs: number;
   /** The distinct id the event was sent with (after Simplified ID Merge's write-time rules). */
   readonly distinctId: string;
-  /** `$insert_id` as stored (client-supplied or generated). */
-  readonly insertId: string;
   /**
    * De-duplication key: equal keys are stored once. Derived from (event, distinct_id, time in seconds,
    * `$insert_id`) when the client supplied `$insert_id`, random otherwise (Mixpanel: events without an

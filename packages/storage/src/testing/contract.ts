@@ -13,7 +13,6 @@ function ev(partial: Partial<EventRecord> & { event: string; timeMs: number }): 
   keySeq += 1n;
   return {
     distinctId: "u1",
-    insertId: `ins-${keySeq}`,
     dedupeKey: keySeq,
     propertiesJson: "{}",
     ...partial,
