@@ -41,7 +41,12 @@ beforeAll(async () => {
     token: "tok_demo",
     retry: noRetry,
   });
-  legacy = createClient({ baseUrl: server.url, apiSecret: "sec_legacy", token: "tok_legacy", retry: noRetry });
+  legacy = createClient({
+    baseUrl: server.url,
+    apiSecret: "sec_legacy",
+    token: "tok_legacy",
+    retry: noRetry,
+  });
 });
 afterAll(async () => {
   await server.stop();
@@ -110,12 +115,18 @@ describe("connector against the mpkit server", () => {
     expect(await profile("p-1")).toBeUndefined();
 
     await mp.setGroupProperties({ group_key: "company", group_id: "acme", properties: { size: 5 } });
-    await mp.setGroupPropertiesOnce({ group_key: "company", group_id: "acme", properties: { size: 9, tier: "b" } });
+    await mp.setGroupPropertiesOnce({
+      group_key: "company",
+      group_id: "acme",
+      properties: { size: 9, tier: "b" },
+    });
     await mp.unionGroupListProperties({ group_key: "company", group_id: "acme", values: { plans: ["pro"] } });
     await mp.removeGroupListProperties({ group_key: "company", group_id: "acme", values: { plans: "pro" } });
     await mp.unsetGroupProperties({ group_key: "company", group_id: "acme", names: ["tier"] });
     expect(await profile("acme", "company")).toEqual({ size: 5, plans: [] });
-    await mp.updateMultipleGroups({ updates: [{ $group_key: "company", $group_id: "beta", $set: { size: 1 } }] });
+    await mp.updateMultipleGroups({
+      updates: [{ $group_key: "company", $group_id: "beta", $set: { size: 1 } }],
+    });
     expect(await profile("beta", "company")).toEqual({ size: 1 });
     await mp.deleteGroup({ group_key: "company", group_id: "acme" });
     expect(await profile("acme", "company")).toBeUndefined();
@@ -133,7 +144,9 @@ describe("connector against the mpkit server", () => {
     await legacy.createIdentity({ identified_id: "user-c1", anon_id: "anon-c1" });
     await legacy.createAlias({ distinct_id: "user-c1", alias: "nick-c1" });
     await legacy.mergeIdentities({ distinct_id_1: "user-c1", distinct_id_2: "other-c1" });
-    const ids = Object.fromEntries((await exported(legacy)).map((e) => [e.event, e.properties["distinct_id"]]));
+    const ids = Object.fromEntries(
+      (await exported(legacy)).map((e) => [e.event, e.properties["distinct_id"]]),
+    );
     expect(ids).toMatchObject({ anon: "user-c1", nick: "user-c1", other: "user-c1" });
   });
 
