@@ -6,7 +6,7 @@
  * this run. Export: `/api/2.0/export` streamed as JSONL, beside DuckDB's `COPY ... (FORMAT JSON)`.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import http from "node:http";
+import { get as httpGet } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
@@ -89,7 +89,7 @@ export async function run(opts: { events: number }): Promise<BenchResult> {
     // and the point is to measure the server.
     const { count, exportedBytes } = await new Promise<{ count: number; exportedBytes: number }>(
       (resolve, reject) => {
-        const req = http.get(
+        const req = httpGet(
           `${server.url}/api/2.0/export?project_id=1&from_date=${from}&to_date=${to}`,
           { headers: { authorization: benchAuth } },
           (res) => {

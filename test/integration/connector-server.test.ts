@@ -81,7 +81,7 @@ describe("connector against the mpkit server", () => {
       }
       yield { event: "Bulk", properties: { distinct_id: "b-x", time: Date.now() + 86_400_000 } }; // future: rejected
     }
-    const first = await mp.importEvents({ events: events(), strict: 1 }, { batchSize: 2000 });
+    const first = await mp.importEvents({ events: events(), strict: 1, batch_size: 2000 });
     expect(first.accepted).toBe(5000);
     expect(first.ok).toBe(false);
     expect(first.failedRecords).toHaveLength(1);
