@@ -114,9 +114,9 @@ export async function run(opts: { events: number }): Promise<BenchResult> {
   await storage.migrate();
   const t0 = performance.now();
   // ~180-byte property objects; one event every 250 ms from 2024-01-01 (10M events: 29 days).
-  await storage.query(sql`INSERT INTO events SELECT
+  await storage.query(sql`INSERT INTO events (dedupe_key, project_id, event, time_ms, distinct_id, properties) SELECT
       CAST(i AS HUGEINT), 1, 'event_' || (i % 8), ${FROM_MS} + i * ${Math.floor((TO_MS - FROM_MS - 2 * 86_400_000) / n)},
-      'user_' || (i % ${USERS}), 'ins_' || i,
+      'user_' || (i % ${USERS}),
       json_object('$os', ['iOS', 'Android', 'Windows', 'Mac'][1 + (i % 4)::INTEGER],
                   'plan', ['free', 'pro', 'team'][1 + (i % 3)::INTEGER],
                   'price', (i % 1000) / 10.0,
@@ -127,7 +127,7 @@ export async function run(opts: { events: number }): Promise<BenchResult> {
                   'utm_source', 'campaign_' || (i % 50))
     FROM range(${n}) t(i)`);
   // One user in ten merged into a canonical id shared with the next one (identity resolution on).
-  await storage.query(sql`INSERT INTO identities SELECT 1, 'user_' || u, 'canon_' || (u // 20)
+  await storage.query(sql`INSERT INTO identities (project_id, distinct_id, canonical_id) SELECT 1, 'user_' || u, 'canon_' || (u // 20)
     FROM range(0, ${USERS}, 10) t(u)`);
   const load = performance.now() - t0;
   const baseRss = process.memoryUsage.rss();

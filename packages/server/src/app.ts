@@ -5,6 +5,7 @@ import { cors } from "./http/cors.js";
 import { ApiError, importError } from "./http/errors.js";
 import { handleExport } from "./routes/export.js";
 import { handleImport } from "./routes/import.js";
+import { registerJqlRoutes } from "./routes/jql.js";
 import { handleProfiles } from "./routes/profiles.js";
 import { registerQueryRoutes } from "./routes/query/index.js";
 import { handleTrack } from "./routes/track.js";
@@ -31,6 +32,7 @@ export function createApp(ctx: ServerContext): Hono {
   app.on(INGEST, "/import", (c) => handleImport(c, ctx));
   app.on(["GET", "POST"], "/api/2.0/export", (c) => handleExport(c, ctx));
   registerQueryRoutes(app, ctx);
+  registerJqlRoutes(app, ctx);
 
   app.get("/healthz", (c) => c.json({ status: "ok" }));
 

@@ -1,5 +1,7 @@
 import type { StorageAdapter } from "@mpkit/storage";
 import type { Tenants } from "./config/tenants.js";
+import type { QueryServerLimits } from "./http/rate-limit.js";
+import type { JqlServerLimits } from "./jql/limits.js";
 import type { WhereCompiler } from "./where.js";
 import type { Writer } from "./write/writer.js";
 
@@ -20,6 +22,10 @@ export interface ServerLimits {
   readonly maxRecords: number;
   /** Uncompressed body bytes. Mixpanel documents 10 MB for `/import`. @default 10485760 */
   readonly maxBodyBytes: number;
+  /** JQL sandbox and concurrency limits; unset fields take the defaults in `jql/limits.ts`. */
+  readonly jql?: JqlServerLimits;
+  /** Query API rate limits, concurrency cap and time limit (all off by default), see `http/rate-limit.ts`. */
+  readonly query?: QueryServerLimits;
 }
 
 export const defaultLimits: ServerLimits = { maxRecords: 2000, maxBodyBytes: 10 * 1024 * 1024 };

@@ -1,43 +1,11 @@
 import type { MpkitConfig } from "@mpkit/server";
+import { testConfig } from "../../../packages/server/test/support/fixtures.js";
 
 /**
- * The e2e tenants: the same shape as packages/server/test/support/fixtures.ts (copied, not imported,
- * so these tests do not break while the server's unit fixtures change). Project 1 uses Simplified ID
- * Merge, project 2 Original ID Merge.
+ * The e2e tenants are the server tests' tenants (packages/server/test/support/fixtures.ts): project 1 uses
+ * Simplified ID Merge, project 2 Original ID Merge. One definition keeps both suites on the same shape.
  */
-export const e2eConfig: MpkitConfig = {
-  organization: { id: 1, name: "Acme" },
-  projects: [
-    {
-      id: 1,
-      name: "Demo",
-      token: "tok_demo",
-      apiSecret: "sec_demo",
-      timezone: "UTC",
-      identityMerge: "simplified",
-    },
-    {
-      id: 2,
-      name: "Legacy",
-      token: "tok_legacy",
-      apiSecret: "sec_legacy",
-      timezone: "America/Los_Angeles",
-      identityMerge: "original",
-    },
-  ],
-  serviceAccounts: [
-    {
-      username: "sa.owner",
-      secret: "owner-secret",
-      projects: [
-        { id: 1, role: "owner" },
-        { id: 2, role: "owner" },
-      ],
-    },
-    { username: "sa.consumer", secret: "consumer-secret", projects: [{ id: 1, role: "consumer" }] },
-    { username: "sa.analyst", secret: "analyst-secret", projects: [{ id: 1, role: "analyst" }] },
-  ],
-};
+export const e2eConfig: MpkitConfig = testConfig;
 
 export const P1 = { id: 1, token: "tok_demo", secret: "sec_demo", timezone: "UTC" } as const;
 export const P2 = {
