@@ -112,10 +112,12 @@ export const serveCommand = {
       );
       const today = new Date().toISOString().slice(0, 10);
       const from = new Date(Date.now() - 30 * 86_400_000).toISOString().slice(0, 10);
+      // On first start the credentials were just printed, so the examples can use them as they are.
+      const auth = g === undefined ? "<service account>:<secret>" : `${g.username}:${g.secret}`;
+      const range = `project_id=${first.id}&from_date=${from}&to_date=${today}`;
       out("Try:");
-      out(
-        `  curl -u '<service account>:<secret>' '${server.url}/api/2.0/export?project_id=${first.id}&from_date=${from}&to_date=${today}&limit=5'`,
-      );
+      out(`  curl -u '${auth}' '${server.url}/api/2.0/export?${range}&limit=5'`);
+      out(`  curl -u '${auth}' '${server.url}/api/query/segmentation?${range}&event=Signed%20Up&unit=week'`);
     }
     await new Promise<void>((resolve) => {
       const stop = (signal: string) => {

@@ -36,7 +36,7 @@ export async function loadSampleData(
   ctx: ServerContext,
   project: Project,
   days = 30,
-  users = 500,
+  users = 2000,
 ): Promise<number> {
   const existing = await ctx.storage.query(
     sql`SELECT count(*)::INTEGER AS n FROM events WHERE project_id = ${project.id}`,
