@@ -8,9 +8,11 @@ import { DuckDbStorage } from "@mpkit/storage-duckdb";
 import type { Hono } from "hono";
 import { createApp } from "./app.js";
 import { type GeneratedCredentials, loadOrCreateDefaultConfig, readConfigFile } from "./config/load.js";
+import { loadConfigReports } from "./config/reports.js";
 import type { MpkitConfig } from "./config/schema.js";
 import { Tenants } from "./config/tenants.js";
 import { defaultLimits, type ServerContext, type ServerLimits } from "./context.js";
+import { engineOf } from "./routes/query/handler.js";
 import type { WhereCompiler } from "./where.js";
 import { defaultWhereCompiler } from "./where-default.js";
 import { Writer } from "./write/writer.js";
@@ -81,8 +83,11 @@ export async function createMpkitServer(options: ServerOptions = {}): Promise<Mp
     now: options.now ?? Date.now,
     limits: { ...defaultLimits, ...options.limits },
   };
+  const app = createApp(context);
+  // Saved reports declared in the config, upserted by id so restarts do not duplicate them.
+  await loadConfigReports(engineOf(context).engine.reports, config.projects, context.now());
   return {
-    app: createApp(context),
+    app,
     context,
     generated,
     async close() {

@@ -14,6 +14,7 @@ import * as pipelines from "./pipelines.js";
 import * as platform from "./platform.js";
 import * as query from "./query.js";
 import * as raw from "./raw.js";
+import * as savedReports from "./saved-reports.js";
 import * as serviceAccounts from "./service-accounts.js";
 import * as warehouse from "./warehouse.js";
 
@@ -23,6 +24,7 @@ const namespaces = {
   Export: exportFamily,
   Query: query,
   JQL: jql,
+  "Saved reports (mpkit server)": savedReports,
   Annotations: annotations,
   Lexicon: lexicon,
   GDPR: gdpr,

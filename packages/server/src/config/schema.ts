@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { checkConfigReports, reportsSchema } from "./reports.js";
 
 /** Project roles, from least to most privileged (Mixpanel's service-account roles). */
 export const ROLES = ["consumer", "analyst", "admin", "owner"] as const;
@@ -7,9 +8,9 @@ export type Role = (typeof ROLES)[number];
 const secretField = z.string().min(1);
 
 /**
- * The `--config` file: organization, projects and service accounts. Secrets may be given in clear
- * (`secret`, `apiSecret`) or already hashed (`secretHash`, `apiSecretHash`, as `mpkit serve` writes
- * them when it creates a config itself).
+ * The `--config` file: organization, projects (with optional saved reports) and service accounts. Secrets
+ * may be given in clear (`secret`, `apiSecret`) or already hashed (`secretHash`, `apiSecretHash`, as
+ * `mpkit serve` writes them when it creates a config itself).
  */
 export const configSchema = z
   .object({
@@ -27,6 +28,8 @@ export const configSchema = z
               message: "must be an IANA time zone name, e.g. UTC or America/New_York",
             }),
             identityMerge: z.enum(["simplified", "original"]).default("simplified"),
+            /** Saved funnels, cohorts and Insights reports (bookmarks), loaded into the reports store at start. */
+            reports: reportsSchema.optional(),
           })
           .strict(),
       )
@@ -60,6 +63,9 @@ export const configSchema = z
       }
       ids.add(p.id);
       tokens.add(p.token);
+      for (const issue of checkConfigReports(p)) {
+        ctx.addIssue({ code: "custom", path: ["projects", i, ...issue.path], message: issue.message });
+      }
     });
     const names = new Set<string>();
     config.serviceAccounts.forEach((sa, i) => {
