@@ -1,6 +1,7 @@
+import type { QueryEngine } from "@mpkit/query";
 import type { StorageAdapter } from "@mpkit/storage";
 import type { Tenants } from "./config/tenants.js";
-import type { QueryServerLimits } from "./http/rate-limit.js";
+import type { QueryLimiter, QueryServerLimits } from "./http/rate-limit.js";
 import type { JqlServerLimits } from "./jql/limits.js";
 import type { WhereCompiler } from "./where.js";
 import type { Writer } from "./write/writer.js";
@@ -11,6 +12,13 @@ export interface ServerContext {
   readonly storage: StorageAdapter;
   readonly writer: Writer;
   readonly where: WhereCompiler;
+  /** The Query API engine (plans, runs and shapes queries; holds the saved reports). */
+  readonly queryEngine: QueryEngine;
+  /**
+   * Per-project query quota, shared by the Query API and JQL: Mixpanel counts both against the same
+   * 60-per-hour, 5-at-once budget (mixpanel-read-side.md 1, "Rate limits").
+   */
+  readonly queryLimiter: QueryLimiter;
   /** Current time, epoch ms (injectable for tests). */
   readonly now: () => number;
   readonly limits: ServerLimits;

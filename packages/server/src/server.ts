@@ -3,6 +3,7 @@ import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { createAdaptorServer, type ServerType } from "@hono/node-server";
+import { QueryEngine } from "@mpkit/query";
 import type { StorageAdapter } from "@mpkit/storage";
 import { DuckDbStorage } from "@mpkit/storage-duckdb";
 import type { Hono } from "hono";
@@ -12,7 +13,7 @@ import { loadConfigReports } from "./config/reports.js";
 import type { MpkitConfig } from "./config/schema.js";
 import { Tenants } from "./config/tenants.js";
 import { defaultLimits, type ServerContext, type ServerLimits } from "./context.js";
-import { engineOf } from "./routes/query/handler.js";
+import { QueryLimiter } from "./http/rate-limit.js";
 import type { WhereCompiler } from "./where.js";
 import { defaultWhereCompiler } from "./where-default.js";
 import { Writer } from "./write/writer.js";
@@ -75,17 +76,21 @@ export async function createMpkitServer(options: ServerOptions = {}): Promise<Mp
   const storage = options.storage ?? (await DuckDbStorage.open({ path: join(dataDir, "mpkit.duckdb") }));
   await storage.migrate();
   const writer = new Writer(storage);
+  // Programmatic options win over the config file, which wins over the defaults.
+  const limits = { ...defaultLimits, ...config.limits, ...options.limits };
   const context: ServerContext = {
     tenants: Tenants.fromConfig(config),
     storage,
     writer,
     where: options.where ?? defaultWhereCompiler,
+    queryEngine: new QueryEngine(storage),
+    queryLimiter: new QueryLimiter(limits.query ?? {}),
     now: options.now ?? Date.now,
-    limits: { ...defaultLimits, ...options.limits },
+    limits,
   };
   const app = createApp(context);
   // Saved reports declared in the config, upserted by id so restarts do not duplicate them.
-  await loadConfigReports(engineOf(context).engine.reports, config.projects, context.now());
+  await loadConfigReports(context.queryEngine.reports, config.projects, context.now());
   return {
     app,
     context,

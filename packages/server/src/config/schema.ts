@@ -50,6 +50,23 @@ export const configSchema = z
           }),
       )
       .default([]),
+    /**
+     * Query API and JQL quotas per project, all off unless set (Mixpanel's own: 60 per hour, 5 at once);
+     * `timeoutMs` answers Mixpanel's `Timeout Error.` past that time.
+     */
+    limits: z
+      .object({
+        query: z
+          .object({
+            perHour: z.number().int().positive().optional(),
+            concurrent: z.number().int().positive().optional(),
+            timeoutMs: z.number().int().positive().optional(),
+          })
+          .strict()
+          .optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict()
   .superRefine((config, ctx) => {

@@ -48,9 +48,12 @@ async function handleJql(
   const project = authenticateRead(c, ctx.tenants, params, JQL_MIN_ROLE);
   const request = requestLine(c);
 
+  // The project's query quota (shared with the Query API, off unless configured), then a sandbox slot.
+  const releaseQuota = ctx.queryLimiter.acquire(project.id, request, ctx.now());
   const release = slots.tryAcquire(project.id);
   if (release === undefined) {
     // The shape of Mixpanel's real 429 body (reference section 7, "Real 429 bodies").
+    releaseQuota();
     throw queryError(
       429,
       request,
@@ -82,5 +85,6 @@ async function handleJql(
     throw error;
   } finally {
     release();
+    releaseQuota();
   }
 }

@@ -5,7 +5,6 @@ import type { ServerContext } from "../../context.js";
 import { authenticateRead, requestLine } from "../../http/auth.js";
 import { queryError } from "../../http/errors.js";
 import type { RequestParams } from "../../http/params.js";
-import { engineOf } from "../query/handler.js";
 
 /** URL segment → report kind. `bookmarks` is Mixpanel's App API name for saved Insights reports. */
 const KINDS: Record<string, ReportKind> = { funnels: "funnel", cohorts: "cohort", bookmarks: "insight" };
@@ -62,7 +61,7 @@ async function guard(c: Context, work: () => Promise<Response>): Promise<Respons
  * consumer role, changing needs analyst or above.
  */
 export function registerAppRoutes(app: Hono, ctx: ServerContext): void {
-  const { engine } = engineOf(ctx);
+  const engine = ctx.queryEngine;
   for (const [segment, kind] of Object.entries(KINDS)) {
     const base = `/api/app/projects/:projectId/${segment}`;
     app.get(base, async (c) => {

@@ -1,25 +1,9 @@
-import { type Endpoint, QueryEngine, QueryError, type QueryResult } from "@mpkit/query";
+import { type Endpoint, QueryError, type QueryResult } from "@mpkit/query";
 import type { Context, Hono } from "hono";
 import type { ServerContext } from "../../context.js";
 import { authenticateRead, requestLine } from "../../http/auth.js";
 import { ApiError, queryError } from "../../http/errors.js";
 import { requestParams } from "../../http/params.js";
-import { QueryLimiter } from "../../http/rate-limit.js";
-
-const engines = new WeakMap<ServerContext, { engine: QueryEngine; limiter: QueryLimiter }>();
-
-/** The query engine (and limiter) of a server, shared by the Query API and the App API routes. */
-export function engineOf(ctx: ServerContext): { engine: QueryEngine; limiter: QueryLimiter } {
-  let e = engines.get(ctx);
-  if (e === undefined) {
-    e = {
-      engine: new QueryEngine(ctx.storage),
-      limiter: new QueryLimiter(ctx.limits.query ?? {}),
-    };
-    engines.set(ctx, e);
-  }
-  return e;
-}
 
 const TIMEOUT = Symbol("timeout");
 
@@ -52,8 +36,8 @@ export async function handleQuery(c: Context, ctx: ServerContext, endpoint: Endp
   const params = requestParams(url, body, c.req.header("content-type") ?? "");
   const project = authenticateRead(c, ctx.tenants, params, "consumer");
   const request = requestLine(c);
-  const { engine, limiter } = engineOf(ctx);
-  const release = limiter.acquire(project.id, request, ctx.now());
+  const engine = ctx.queryEngine;
+  const release = ctx.queryLimiter.acquire(project.id, request, ctx.now());
   const work = engine.run(endpoint, { id: project.id, timezone: project.timezone }, params, ctx.now());
   // The query keeps its slot until it really ends, even when the client was already told it timed out.
   work.then(release, release);
