@@ -209,7 +209,7 @@ describe.skipIf(!haveChromium && process.env["CI"] === undefined)("mixpanel-brow
       expect(after.properties.distinct_id).toBe(user);
       // ... although it was stored with the $device: id the browser sent.
       const raw = await server.context.storage.query(
-        sql`SELECT distinct_id FROM events WHERE project_id = ${P1.id} AND insert_id = ${String(before.properties["$insert_id"])}`,
+        sql`SELECT distinct_id FROM events WHERE project_id = ${P1.id} AND (properties->>'$."$insert_id"') = ${String(before.properties["$insert_id"])}`,
       );
       expect(raw[0]?.["distinct_id"]).toBe(ids.anonId);
 
