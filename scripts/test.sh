@@ -13,4 +13,13 @@ npx biome ci --error-on-warnings --colors=off .
 echo "== type-check (sources, tests, benchmarks)"
 npx tsc -p tsconfig.check.json
 echo "== tests"
-npx vitest run
+mkdir -p .test-tmp
+status=0
+npx vitest run --reporter=default --reporter=json --outputFile=.test-tmp/vitest.json || status=$?
+# One plain closing line that any CI reader understands, whatever the runner prints.
+node -e '
+  const r = JSON.parse(require("fs").readFileSync(".test-tmp/vitest.json", "utf8"));
+  const skipped = r.numPendingTests + r.numTodoTests;
+  console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${skipped} skipped`);
+' || true
+exit "$status"
