@@ -19,7 +19,7 @@ export interface BenchResult {
 }
 
 const BATCH = 2000;
-const CLIENTS = 8;
+const CLIENTS = Number(process.env["BENCH_CLIENTS"] ?? 8);
 
 export async function run(opts: { events: number }): Promise<BenchResult> {
   const dir = mkdtempSync(join(tmpdir(), "mpkit-bench-"));
@@ -41,6 +41,7 @@ export async function run(opts: { events: number }): Promise<BenchResult> {
   try {
     // --- ingest through the server
     let next = 0;
+    const clientCpu0 = process.cpuUsage();
     const t0 = performance.now();
     await Promise.all(
       Array.from({ length: CLIENTS }, async () => {
@@ -59,6 +60,8 @@ export async function run(opts: { events: number }): Promise<BenchResult> {
       }),
     );
     const ingestS = (performance.now() - t0) / 1000;
+    const clientCpu = process.cpuUsage(clientCpu0);
+    const clientCpuS = (clientCpu.user + clientCpu.system) / 1e6;
     const ours = n / ingestS;
 
     // --- DuckDB's own bulk load of the same events
@@ -77,6 +80,7 @@ export async function run(opts: { events: number }): Promise<BenchResult> {
     lines.push(
       `ingest: ${Math.round(ours).toLocaleString("en-US")} events/s, ${(bytes / 1e6 / ingestS).toFixed(1)} MB/s ` +
         `(${n.toLocaleString("en-US")} events, ${CLIENTS} clients x ${BATCH}/batch, durable acks)`,
+      `ingest CPU: load-generating clients ${clientCpuS.toFixed(1)} s over ${ingestS.toFixed(1)} s of wall time (2 cores shared with the server)`,
       `ingest baseline (DuckDB read_json bulk load, no HTTP/validation/dedupe): ${Math.round(base).toLocaleString("en-US")} events/s; ` +
         `ours/baseline = ${(ours / base).toFixed(2)} (time ratio ${(ingestS / baseS).toFixed(2)}x)`,
     );
@@ -123,7 +127,9 @@ export async function run(opts: { events: number }): Promise<BenchResult> {
     db.closeSync();
   } finally {
     const rss = await server.stop();
-    lines.push(`server peak RSS: ${rss ?? "?"} MB`);
+    lines.push(
+      `server peak RSS: ${rss ?? "?"} MB; server CPU over the whole run: ${server.cpuSeconds() ?? "?"} s`,
+    );
     rmSync(dir, { recursive: true, force: true });
   }
   return { name: "ingest + export", lines };

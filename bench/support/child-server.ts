@@ -12,7 +12,9 @@ process.stdout.write(`READY ${server.port}\n`);
 process.once("SIGTERM", () => {
   server.stop().then(
     () => {
-      process.stdout.write(`PEAK_RSS_MB ${Math.round(process.resourceUsage().maxRSS / 1024)}\n`);
+      const usage = process.resourceUsage();
+      process.stdout.write(`PEAK_RSS_MB ${Math.round(usage.maxRSS / 1024)}\n`);
+      process.stdout.write(`CPU_S ${((usage.userCPUTime + usage.systemCPUTime) / 1e6).toFixed(1)}\n`);
       process.exit(0);
     },
     () => process.exit(1),

@@ -13,7 +13,12 @@ export const benchAuth = `Basic ${Buffer.from("bench:bench-secret").toString("ba
 /** Starts the server in a child process and resolves with its base URL. */
 export async function spawnServer(
   dir: string,
-): Promise<{ url: string; child: ChildProcess; stop(): Promise<number | undefined> }> {
+): Promise<{
+  url: string;
+  child: ChildProcess;
+  stop(): Promise<number | undefined>;
+  cpuSeconds(): number | undefined;
+}> {
   mkdirSync(dir, { recursive: true });
   const configPath = join(dir, "config.json");
   writeFileSync(configPath, JSON.stringify(benchConfig));
@@ -51,5 +56,10 @@ export async function spawnServer(
         });
         child.kill("SIGTERM");
       }),
+    /** The server's user + system CPU seconds, known once it has stopped. */
+    cpuSeconds: () => {
+      const m = /CPU_S ([\d.]+)/.exec(out);
+      return m === null ? undefined : Number(m[1]);
+    },
   };
 }
