@@ -254,8 +254,10 @@ describe.each(PROJECTS)("differential: project $id ($timezone, $mode)", (p) => {
       const bornWhere = pick(WHERES);
       const unbounded = pick([false, true]);
       const from = pick([FROM, "2024-03-11"]);
+      const on = pick(ONS);
+      const limit = pick([undefined, 2]);
       const got = await call(
-        `/api/query/retention?${qs({ project_id: p.id, retention_type: type, born_event: bornEvent, event, where, born_where: bornWhere, from_date: from, to_date: TO, unit, interval, interval_count: count, unbounded_retention: unbounded })}`,
+        `/api/query/retention?${qs({ project_id: p.id, retention_type: type, born_event: bornEvent, event, where, born_where: bornWhere, from_date: from, to_date: TO, unit, interval, interval_count: count, unbounded_retention: unbounded, on, limit })}`,
       );
       const want = refRetention(evs(), {
         type,
@@ -271,18 +273,22 @@ describe.each(PROJECTS)("differential: project $id ($timezone, $mode)", (p) => {
         unbounded,
         tz: p.timezone,
         nowMs: NOW,
+        on: ex(on),
+        limit,
       });
-      expect(got, `retention ${i}`).toEqual(want);
+      expect(got, `retention ${i} on=${on ?? "-"}`).toEqual(want);
     }
     for (let i = 0; i < 6; i++) {
       const unit = pick(["day", "week"] as const);
       const addictionUnit = pick(["hour", "day"] as const);
       const event = pick([undefined, "A", "B"]);
       const where = pick(WHERES);
+      const on = pick(ONS);
+      const limit = pick([undefined, 2]);
       const got = await call(
-        `/api/query/retention/addiction?${qs({ project_id: p.id, unit, addiction_unit: addictionUnit, event, where, from_date: FROM, to_date: TO })}`,
+        `/api/query/retention/addiction?${qs({ project_id: p.id, unit, addiction_unit: addictionUnit, event, where, from_date: FROM, to_date: TO, on, limit })}`,
       );
-      expect(got, `addiction ${i}`).toEqual(
+      expect(got, `addiction ${i} on=${on ?? "-"}`).toEqual(
         refAddiction(evs(), {
           from: FROM,
           to: TO,
@@ -291,6 +297,8 @@ describe.each(PROJECTS)("differential: project $id ($timezone, $mode)", (p) => {
           event,
           where: ex(where),
           tz: p.timezone,
+          on: ex(on),
+          limit,
         }),
       );
     }

@@ -331,6 +331,9 @@ export function refRetention(
     unbounded: boolean;
     tz: string;
     nowMs: number;
+    /** Breakdown by the birth event's segment; ties in birth time go to the smallest segment text. */
+    on?: Expr;
+    limit?: number;
   },
 ) {
   const L = (q.unit === "day" ? 86_400_000 : 7 * 86_400_000) * q.interval;
@@ -338,35 +341,36 @@ export function refRetention(
     const d = localDate(e.time, q.tz);
     return d >= q.from && d <= q.to;
   };
-  const cohorts = new Map<string, Map<string, number>>(); // key -> uid -> t0
+  const segOf = (e: Ev) => (q.on === undefined ? "" : segmentOf(q.on, scope(e), { timezone: q.tz }));
+  // The earlier event wins; at the same instant the smaller segment does (the engine's tie rule).
+  const earlier = (a: { t0: number; seg: string }, b: { t0: number; seg: string }) =>
+    a.t0 < b.t0 || (a.t0 === b.t0 && cmp(a.seg, b.seg) < 0);
+  const cohorts = new Map<string, Map<string, { t0: number; seg: string }>>(); // key -> uid -> birth
   const sorted = [...evs].sort((a, b) => a.time - b.time);
+  const add = (k: string, uid: string, birth: { t0: number; seg: string }) => {
+    const m = cohorts.get(k) ?? new Map<string, { t0: number; seg: string }>();
+    cohorts.set(k, m);
+    const had = m.get(uid);
+    if (had === undefined || earlier(birth, had)) m.set(uid, birth);
+  };
   if (q.type === "birth") {
-    const first = new Map<string, Ev>();
+    const first = new Map<string, { t0: number; seg: string; e: Ev }>();
     for (const e of sorted) {
-      if (e.event !== q.bornEvent || !ok(q.bornWhere, e, q.tz) || first.has(e.uid)) continue;
-      first.set(e.uid, e);
+      if (e.event !== q.bornEvent || !ok(q.bornWhere, e, q.tz)) continue;
+      const b = { t0: e.time, seg: segOf(e), e };
+      const had = first.get(e.uid);
+      if (had === undefined || earlier(b, had)) first.set(e.uid, b);
     }
-    for (const e of first.values()) {
-      if (!inRange(e)) continue;
-      const k = keyOf(e.time, q.tz, q.unit);
-      const m = cohorts.get(k) ?? new Map();
-      cohorts.set(k, m);
-      m.set(e.uid, e.time);
-    }
+    for (const b of first.values()) if (inRange(b.e)) add(keyOf(b.t0, q.tz, q.unit), b.e.uid, b);
   } else {
     for (const e of sorted) {
       if ((q.event !== undefined && e.event !== q.event) || !ok(q.where, e, q.tz) || !inRange(e)) continue;
-      const k = keyOf(e.time, q.tz, q.unit);
-      const m = cohorts.get(k) ?? new Map();
-      cohorts.set(k, m);
-      if (!m.has(e.uid)) m.set(e.uid, e.time);
+      add(keyOf(e.time, q.tz, q.unit), e.uid, { t0: e.time, seg: segOf(e) });
     }
   }
-  const out: Record<string, { counts: number[]; first: number }> = {};
-  for (const key of keysBetween(q.from, q.to, q.unit)) {
-    const m = cohorts.get(key) ?? new Map<string, number>();
+  const cohortFor = (key: string, members: [string, number][]) => {
     const counts = new Array<number>(q.count + 1).fill(0);
-    for (const [uid, t0] of m) {
+    for (const [uid, t0] of members) {
       const ks = new Set<number>();
       for (const e of sorted) {
         if (e.uid !== uid || (q.event !== undefined && e.event !== q.event) || !ok(q.where, e, q.tz))
@@ -383,7 +387,33 @@ export function refRetention(
     let start = Date.parse(`${key}T00:00:00Z`) - 86_400_000;
     while (keyOf(start, q.tz, q.unit) !== key || localDate(start, q.tz) < key) start += 15 * 60_000;
     const started = Math.floor((q.nowMs - start) / L) + 1;
-    out[key] = { counts: counts.slice(0, Math.max(1, Math.min(counts.length, started))), first: m.size };
+    return { counts: counts.slice(0, Math.max(1, Math.min(counts.length, started))), first: members.length };
+  };
+  const keys = keysBetween(q.from, q.to, q.unit);
+  const membersOf = (key: string, seg?: string) =>
+    [...(cohorts.get(key) ?? new Map<string, { t0: number; seg: string }>())]
+      .filter(([, b]) => seg === undefined || b.seg === seg)
+      .map(([uid, b]): [string, number] => [uid, b.t0]);
+  if (q.on === undefined) {
+    const out: Record<string, { counts: number[]; first: number }> = {};
+    for (const key of keys) out[key] = cohortFor(key, membersOf(key));
+    return out;
+  }
+  // Kept segments: the largest cohorts over the whole range, ties by name.
+  const sizes = new Map<string, number>();
+  for (const key of keys)
+    for (const b of cohorts.get(key)?.values() ?? []) sizes.set(b.seg, (sizes.get(b.seg) ?? 0) + 1);
+  const kept = [...sizes.entries()]
+    .sort((a, b) => b[1] - a[1] || cmp(a[0], b[0]))
+    .slice(0, q.limit ?? 255)
+    .map(([seg]) => seg);
+  const out: Record<string, Record<string, { counts: number[]; first: number }>> = {};
+  for (const key of keys) {
+    const day: Record<string, { counts: number[]; first: number }> = {
+      $overall: cohortFor(key, membersOf(key)),
+    };
+    for (const seg of kept) day[seg] = cohortFor(key, membersOf(key, seg));
+    out[key] = day;
   }
   return out;
 }
@@ -399,27 +429,58 @@ export function refAddiction(
     event?: string;
     where?: Expr;
     tz: string;
+    /** Breakdown: each event's own segment; a user counts in every segment they have events in. */
+    on?: Expr;
+    limit?: number;
   },
 ) {
-  const slots = new Map<string, Map<string, Set<string>>>();
+  // bucket -> segment ("" = overall) -> uid -> distinct slots
+  const slots = new Map<string, Map<string, Map<string, Set<string>>>>();
+  const note = (k: string, seg: string, uid: string, slot: string) => {
+    const bySeg = slots.get(k) ?? new Map<string, Map<string, Set<string>>>();
+    slots.set(k, bySeg);
+    const users = bySeg.get(seg) ?? new Map<string, Set<string>>();
+    bySeg.set(seg, users);
+    const s = users.get(uid) ?? new Set<string>();
+    users.set(uid, s);
+    s.add(slot);
+  };
   for (const e of evs) {
     if ((q.event !== undefined && e.event !== q.event) || !ok(q.where, e, q.tz)) continue;
     const d = localDate(e.time, q.tz);
     if (d < q.from || d > q.to) continue;
     const k = keyOf(e.time, q.tz, q.unit);
-    const m = slots.get(k) ?? new Map<string, Set<string>>();
-    slots.set(k, m);
-    const s = m.get(e.uid) ?? new Set<string>();
-    m.set(e.uid, s);
-    s.add(keyOf(e.time, q.tz, q.addictionUnit === "hour" ? "hour" : "day"));
+    const slot = keyOf(e.time, q.tz, q.addictionUnit === "hour" ? "hour" : "day");
+    note(k, "\u0000overall", e.uid, slot);
+    if (q.on !== undefined) note(k, segmentOf(q.on, scope(e), { timezone: q.tz }), e.uid, slot);
   }
-  const data: Record<string, number[]> = {};
-  for (const key of keysBetween(q.from, q.to, q.unit)) {
-    const len = (q.unit === "day" ? 1 : 7) * (q.addictionUnit === "hour" ? 24 : 1);
+  const len = (q.unit === "day" ? 1 : 7) * (q.addictionUnit === "hour" ? 24 : 1);
+  const hist = (key: string, seg: string) => {
     const arr = new Array<number>(len).fill(0);
-    for (const s of slots.get(key)?.values() ?? [])
+    for (const s of slots.get(key)?.get(seg)?.values() ?? [])
       for (let i = 0; i < Math.min(s.size, len); i++) arr[i] = (arr[i] ?? 0) + 1;
-    data[key] = arr;
+    return arr;
+  };
+  const keys = keysBetween(q.from, q.to, q.unit);
+  if (q.on === undefined) {
+    const data: Record<string, number[]> = {};
+    for (const key of keys) data[key] = hist(key, "\u0000overall");
+    return { data };
+  }
+  // Kept segments: the most (bucket, user) pairs over the range, ties by name.
+  const sizes = new Map<string, number>();
+  for (const bySeg of slots.values())
+    for (const [seg, users] of bySeg)
+      if (seg !== "\u0000overall") sizes.set(seg, (sizes.get(seg) ?? 0) + users.size);
+  const kept = [...sizes.entries()]
+    .sort((a, b) => b[1] - a[1] || cmp(a[0], b[0]))
+    .slice(0, q.limit ?? 255)
+    .map(([seg]) => seg);
+  const data: Record<string, Record<string, number[]>> = {};
+  for (const key of keys) {
+    const day: Record<string, number[]> = { $overall: hist(key, "\u0000overall") };
+    for (const seg of kept) day[seg] = hist(key, seg);
+    data[key] = day;
   }
   return { data };
 }

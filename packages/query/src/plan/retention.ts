@@ -59,12 +59,12 @@ export function planRetention(
   });
 
   const cohort = birth
-    ? sql`born AS (SELECT uid, min(time_ms) AS t0, ${d.argMin(segment, sql`time_ms`)} AS segment FROM ${bornRows} AS b
+    ? sql`born AS (SELECT uid, min(time_ms) AS t0, ${d.argMin(segment, sql`(time_ms, ${segment})`)} AS segment FROM ${bornRows} AS b
           WHERE ${bornWhere} GROUP BY uid),
         cohort ${d.materialized} (SELECT uid, t0, segment, ${bucket} AS bucket FROM born
           WHERE t0 >= ${int(fromMs)} AND t0 < ${int(toMs)})`
     : sql`tagged AS (SELECT uid, time_ms AS t0, ${segment} AS segment FROM ${bornRows} AS b WHERE ${bornWhere}),
-        cohort ${d.materialized} (SELECT uid, ${bucket} AS bucket, min(t0) AS t0, ${d.argMin(sql`segment`, sql`t0`)} AS segment
+        cohort ${d.materialized} (SELECT uid, ${bucket} AS bucket, min(t0) AS t0, ${d.argMin(sql`segment`, sql`(t0, segment)`)} AS segment
           FROM tagged GROUP BY uid, bucket)`;
   const k = d.intDiv(sql`(r.time_ms - c.t0)`, int(L));
   const returns = sql`ret AS (SELECT c.bucket, c.segment, c.uid, ${k} AS k
