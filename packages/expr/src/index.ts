@@ -11,4 +11,5 @@ export { segmentName, segmentOf } from "./segment-name.js";
 export { type CompileContext, compileSegment, compileWhere, ExprCompiler } from "./sql/compile.js";
 export type { BoundColumn, ExprDialect, JsonKind } from "./sql/dialect.js";
 export { duckdbExprDialect } from "./sql/duckdb.js";
+export { offsetAt } from "./time-zone.js";
 export { type ExprOptions, MpDate, type MpObject, type TypeName, typeOf, type Value } from "./values.js";

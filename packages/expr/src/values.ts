@@ -1,3 +1,5 @@
+import { offsetAt } from "./time-zone.js";
+
 /**
  * Mixpanel's value model and typing rules ([DOC-EXPR], mixpanel-read-side.md 2.3 and 2.4). The evaluator
  * is written with these functions, and the SQL compiler is tested against the evaluator, so this file is
@@ -205,44 +207,14 @@ export function segmentName(v: Value, o: ExprOptions): string {
   return toText(v, o) ?? "undefined";
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function zoneParts(ms: number, timezone: string): number[] {
-  let f = formatters.get(timezone);
-  if (f === undefined) {
-    f = new Intl.DateTimeFormat("en-US", {
-      timeZone: timezone,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "numeric",
-      day: "numeric",
-      hour: "numeric",
-      minute: "numeric",
-      second: "numeric",
-    });
-    formatters.set(timezone, f);
-  }
-  const parts: Record<string, number> = {};
-  for (const p of f.formatToParts(new Date(ms))) if (p.type !== "literal") parts[p.type] = Number(p.value);
-  return [parts["year"], parts["month"], parts["day"], parts["hour"], parts["minute"], parts["second"]].map(
-    (x) => x ?? 0,
-  );
-}
-
 const pad = (n: number, w = 2): string => String(n).padStart(w, "0");
 
 /** A date as `YYYY-MM-DDTHH:MM:SS` in the project time zone (whole seconds, rounded down). */
 export function formatDate(ms: number, timezone: string): string | undefined {
   if (!(ms >= MIN_PRINTABLE_MS && ms <= MAX_PRINTABLE_MS)) return undefined;
-  const [y, mo, d, h, mi, s] = zoneParts(Math.floor(ms / 1000) * 1000, timezone) as [number, ...number[]];
-  return `${pad(y, 4)}-${pad(mo as number)}-${pad(d as number)}T${pad(h as number)}:${pad(mi as number)}:${pad(s as number)}`;
-}
-
-/** Offset (ms) of a zone at an instant. */
-function offsetAt(ms: number, timezone: string): number {
-  const [y, mo, d, h, mi, s] = zoneParts(ms, timezone) as number[];
-  const local = Date.UTC(y as number, (mo as number) - 1, d, h, mi, s);
-  return local - Math.floor(ms / 1000) * 1000;
+  const whole = Math.floor(ms / 1000) * 1000;
+  const w = new Date(whole + offsetAt(timezone, whole));
+  return `${pad(w.getUTCFullYear(), 4)}-${pad(w.getUTCMonth() + 1)}-${pad(w.getUTCDate())}T${pad(w.getUTCHours())}:${pad(w.getUTCMinutes())}:${pad(w.getUTCSeconds())}`;
 }
 
 /**
@@ -257,8 +229,8 @@ const DATETIME_RE = new RegExp(DATETIME_PATTERN);
 export function zonedToEpochMs(fields: readonly number[], timezone: string): number {
   const [y, mo, d, h, mi, s, ms] = fields as number[];
   const asUtc = Date.UTC(y as number, (mo as number) - 1, d, h, mi, s, ms);
-  const first = asUtc - offsetAt(asUtc, timezone);
-  const second = asUtc - offsetAt(first, timezone);
+  const first = asUtc - offsetAt(timezone, asUtc);
+  const second = asUtc - offsetAt(timezone, first);
   return Math.min(first, second);
 }
 

@@ -1,3 +1,5 @@
+import { offsetAt } from "@mpkit/expr";
+
 /**
  * Project time. JQL's `time` fields are "milliseconds since January 1, 1970 in your project's
  * timezone, not UTC" (JQL reference, event object): the UTC epoch shifted by the zone's offset, so
@@ -30,31 +32,12 @@ export function toProjectTime(timezone: string): (utcMs: number) => number {
 }
 
 function offsetFinder(timezone: string): (utcMs: number) => number {
-  const format = new Intl.DateTimeFormat("en-US", {
-    timeZone: timezone,
-    hourCycle: "h23",
-    year: "numeric",
-    month: "numeric",
-    day: "numeric",
-    hour: "numeric",
-    minute: "numeric",
-  });
   const cache = new Map<number, number>();
   return (utcMs) => {
     const slot = Math.floor(utcMs / CACHE_SLOT);
     const hit = cache.get(slot);
     if (hit !== undefined) return hit;
-    const at = slot * CACHE_SLOT;
-    const parts: Record<string, number> = {};
-    for (const p of format.formatToParts(new Date(at))) parts[p.type] = Number(p.value);
-    const wall = Date.UTC(
-      parts["year"] ?? 1970,
-      (parts["month"] ?? 1) - 1,
-      parts["day"] ?? 1,
-      parts["hour"] ?? 0,
-      parts["minute"] ?? 0,
-    );
-    const offset = Math.round((wall - at) / MINUTE) * MINUTE;
+    const offset = offsetAt(timezone, slot * CACHE_SLOT);
     if (cache.size > 100_000) cache.clear();
     cache.set(slot, offset);
     return offset;
