@@ -11,9 +11,7 @@ export const benchConfig = {
 export const benchAuth = `Basic ${Buffer.from("bench:bench-secret").toString("base64")}`;
 
 /** Starts the server in a child process and resolves with its base URL. */
-export async function spawnServer(
-  dir: string,
-): Promise<{
+export async function spawnServer(dir: string): Promise<{
   url: string;
   child: ChildProcess;
   stop(): Promise<number | undefined>;
