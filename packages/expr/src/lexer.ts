@@ -98,8 +98,11 @@ export function tokenize(source: string): Token[] {
     }
     const num = /^(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?/.exec(source.slice(i));
     if (num) {
+      const value = Number(num[0]);
+      // `1e999` would become Infinity, which neither JSON nor SQL literals can carry.
+      if (!Number.isFinite(value)) throw syntaxError(source, start, ["a finite number"], num[0]);
       i += num[0].length;
-      tokens.push({ kind: "number", text: num[0], value: Number(num[0]), pos: start });
+      tokens.push({ kind: "number", text: num[0], value, pos: start });
       continue;
     }
     const ident = /^[A-Za-z_$][A-Za-z0-9_$]*/.exec(source.slice(i));

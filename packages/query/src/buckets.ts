@@ -1,5 +1,6 @@
 import { type Sql, sql } from "@mpkit/sql";
 import type { QueryDialect } from "./dialect.js";
+import { QueryError } from "./errors.js";
 import { localToUtc, offsetSpans } from "./time-zone.js";
 
 /** Bucket units (mixpanel-read-side.md 3.1: `minute|hour|day|week|month`; weeks start on Monday). */
@@ -102,6 +103,9 @@ export function bucketOfLocal(localMs: number, b: Bucketing): number {
   }
 }
 
+/** The most buckets one answer may hold (about 69 days by the minute, 11 years by the hour). */
+export const MAX_BUCKETS = 100_000;
+
 /**
  * Every bucket id between two local days, in order: the keys Mixpanel zero-fills (section 3.1 "Zero
  * buckets are included").
@@ -117,6 +121,13 @@ export function bucketRange(b: Bucketing, fromDay: number, toDay: number): numbe
   if (b.intervalDays === undefined && (b.unit === "minute" || b.unit === "hour")) {
     const step = UNIT_MS[b.unit];
     const per = DAY_MS / step;
+    // Every bucket is a key in the answer: a decade by the minute would be millions of them.
+    if ((toDay - fromDay + 1) * per > MAX_BUCKETS) {
+      throw new QueryError(
+        400,
+        `too many ${b.unit} buckets: at most ${MAX_BUCKETS.toLocaleString("en-US")}; narrow the dates or use a larger unit`,
+      );
+    }
     for (let i = fromDay * per; i < (toDay + 1) * per; i++) out.push(i);
     return out;
   }

@@ -53,8 +53,12 @@ export function createApp(ctx: ServerContext): Hono {
       });
     }
     if (error instanceof BodyTooLargeError) {
-      const e = importError(413, error.message);
-      return c.json(e.body as object, 413);
+      const url = new URL(c.req.url);
+      // Each API family answers in its own error shape.
+      const body = url.pathname.startsWith("/api/")
+        ? { request: url.pathname + url.search, error: error.message }
+        : importError(413, error.message).body;
+      return c.json(body as object, 413);
     }
     if (error instanceof BodyEncodingError)
       return c.json(importError(400, error.message).body as object, 400);

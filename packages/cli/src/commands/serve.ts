@@ -93,6 +93,11 @@ export const serveCommand = {
       throw error;
     }
     const out = (s: string) => process.stdout.write(`${s}\n`);
+    // A stray rejection is a bug, but it must not take down a server that holds acknowledged data and
+    // other clients' requests: log it and keep serving (Node's default would exit).
+    process.on("unhandledRejection", (reason) => {
+      process.stderr.write(`mpkit: unhandled rejection (please report this bug): ${String(reason)}\n`);
+    });
     out(`mpkit server listening on ${server.url}`);
     const g = server.generated;
     if (g !== undefined) {

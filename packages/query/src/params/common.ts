@@ -48,6 +48,8 @@ function parseDay(p: Params, name: string): number {
   if (m === null || new Date(day * 86_400_000).toISOString().slice(0, 10) !== text) {
     throw badRequest(`'${name}' is invalid: expected yyyy-mm-dd, got ${JSON.stringify(text)}`);
   }
+  // Mixpanel keeps no events before 1971; earlier dates only make ranges (and bucket lists) huge.
+  if (text < "1970-01-01") throw badRequest(`'${name}' is invalid: must be 1970-01-01 or later`);
   return day;
 }
 

@@ -34,6 +34,8 @@ function intIn(o: Obj, key: string, min: number, max: number): number | undefine
 function funnel(o: Obj): ReportKinds["funnel"] {
   const steps = o["steps"];
   if (!Array.isArray(steps) || steps.length < 2) throw badRequest("'steps' must list at least 2 steps");
+  // Each step becomes SQL; DuckDB refuses expressions nested deeper than 1000 levels.
+  if (steps.length > MAX_STEPS) throw badRequest(`'steps' must list at most ${MAX_STEPS} steps`);
   const unit = o["length_unit"];
   if (unit !== undefined && !["day", "hour", "minute", "second"].includes(String(unit))) {
     throw badRequest("'length_unit' must be one of day, hour, minute, second");
@@ -48,14 +50,32 @@ function funnel(o: Obj): ReportKinds["funnel"] {
         label: str(s, "label", false),
       };
     }),
-    length: intIn(o, "length", 1, 90 * 86_400),
+    length: windowLength(o, unit === undefined ? "day" : String(unit)),
     length_unit: unit as ReportKinds["funnel"]["length_unit"],
   };
+}
+
+/** The most funnel steps, behaviours per cohort and events per Insights report a definition may hold. */
+const MAX_STEPS = 60;
+const MAX_BEHAVIORS = 20;
+const MAX_EVENTS = 60;
+
+const UNIT_SECONDS: Record<string, number> = { day: 86_400, hour: 3_600, minute: 60, second: 1 };
+
+/** The conversion window, checked against Mixpanel's 90-day maximum in its own unit. */
+function windowLength(o: Obj, unit: string): number | undefined {
+  const length = intIn(o, "length", 1, 90 * 86_400);
+  if (length !== undefined && length * (UNIT_SECONDS[unit] ?? 86_400) > 90 * 86_400) {
+    throw badRequest("'length' cannot be greater than 90 days");
+  }
+  return length;
 }
 
 function cohort(o: Obj): ReportKinds["cohort"] {
   const behaviors = o["behaviors"] ?? [];
   if (!Array.isArray(behaviors)) throw badRequest("'behaviors' must be a list");
+  if (behaviors.length > MAX_BEHAVIORS)
+    throw badRequest(`'behaviors' must list at most ${MAX_BEHAVIORS} rules`);
   return {
     name: str(o, "name", true) ?? "",
     description: str(o, "description", false),
@@ -81,6 +101,7 @@ function insight(o: Obj): ReportKinds["insight"] {
   if (!Array.isArray(events) || events.length === 0 || events.some((e) => typeof e !== "string")) {
     throw badRequest("'events' must be a non-empty list of event names");
   }
+  if (events.length > MAX_EVENTS) throw badRequest(`'events' must list at most ${MAX_EVENTS} events`);
   const oneOf = <T extends string>(key: string, allowed: readonly T[]): T | undefined => {
     const v = o[key];
     if (v === undefined) return undefined;
@@ -89,7 +110,13 @@ function insight(o: Obj): ReportKinds["insight"] {
   };
   const date = (key: string) => {
     const v = str(o, key, false);
-    if (v !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(v)) throw badRequest(`'${key}' must be yyyy-mm-dd`);
+    // A real calendar date from 1970 on (Date.UTC maps years 0-99 to 1900-1999; events start in 1971).
+    const ok =
+      v === undefined ||
+      (/^\d{4}-\d{2}-\d{2}$/.test(v) &&
+        v >= "1970-01-01" &&
+        new Date(`${v}T00:00:00Z`).toISOString().startsWith(v));
+    if (!ok) throw badRequest(`'${key}' must be a date yyyy-mm-dd from 1970-01-01 on`);
     return v;
   };
   const def = {
@@ -105,6 +132,9 @@ function insight(o: Obj): ReportKinds["insight"] {
   };
   if ((def.from_date === undefined) !== (def.to_date === undefined)) {
     throw badRequest("'from_date' and 'to_date' go together");
+  }
+  if (def.from_date !== undefined && def.to_date !== undefined && def.from_date > def.to_date) {
+    throw badRequest("'from_date' cannot be later than 'to_date'");
   }
   return def;
 }

@@ -11,10 +11,12 @@ export async function runFunnel(r: RunContext, p: Params): Promise<QueryResult> 
   const saved = await r.reports.get(r.project.id, "funnel", id);
   if (saved === undefined) throw new QueryError(400, `funnel_id ${id} does not exist`);
   const f = parseFunnel(p, paramContext(r), id, saved.definition);
-  const overall = r.storage.query(planFunnel(r.project, f, undefined, r.dialect));
-  const segmented =
-    f.on === undefined ? undefined : r.storage.query(planFunnel(r.project, f, f.on, r.dialect));
-  return { json: shapeFunnel(await overall, await segmented, f) };
+  // Both queries run at once; Promise.all keeps a failure of either from going unhandled.
+  const [overall, segmented] = await Promise.all([
+    r.storage.query(planFunnel(r.project, f, undefined, r.dialect)),
+    f.on === undefined ? undefined : r.storage.query(planFunnel(r.project, f, f.on, r.dialect)),
+  ]);
+  return { json: shapeFunnel(overall, segmented, f) };
 }
 
 /** `/funnels/list` (section 3.5): `[{"funnel_id", "name"}]`. */

@@ -27,12 +27,17 @@ const thousands = new Intl.NumberFormat("en-US", { maximumFractionDigits: 6 });
 export function numericWidth(min: number, max: number): number {
   const span = max - min;
   if (span <= 0) return 1;
-  for (let e = Math.floor(Math.log10(span / 10)) - 1; ; e++) {
+  // Values near ±1.8e308 overflow the span to Infinity: start from the values' magnitude instead, and
+  // never return a width that is not finite (it would reach SQL as a literal).
+  const scale = Number.isFinite(span) ? span : Math.max(Math.abs(min), Math.abs(max));
+  for (let e = Math.floor(Math.log10(scale / 10)) - 1; e <= 308; e++) {
     for (const m of [1, 2, 5]) {
       const w = m * 10 ** e;
+      if (!Number.isFinite(w)) break;
       if (Math.floor(max / w) - Math.floor(min / w) + 1 <= 10) return Number(w.toPrecision(12));
     }
   }
+  return 1e308;
 }
 
 /** `/segmentation/numeric` (section 3.2): range labels such as `"2,000 - 2,100"`. */

@@ -53,3 +53,13 @@ export async function readBody(request: Request, maxBytes: number, maxDecodedByt
   }
   throw new BodyEncodingError(`unsupported Content-Encoding: ${encoding}`);
 }
+
+/**
+ * A read-side request body (form fields, JSON) as text, refused past `maxBytes`: Query API, export and
+ * App API bodies are small, and reading an unbounded body before authentication would let anyone make
+ * the server buffer it.
+ */
+export async function readSmallBody(request: Request, maxBytes: number): Promise<string> {
+  if (request.method === "GET" || request.method === "HEAD") return "";
+  return (await readBody(request, maxBytes, maxBytes)).toString("utf8");
+}

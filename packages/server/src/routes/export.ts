@@ -2,6 +2,7 @@ import type { Context } from "hono";
 import type { ServerContext } from "../context.js";
 import { DAY_MS, parseDate, todayIn } from "../dates.js";
 import { authenticateRead, requestLine } from "../http/auth.js";
+import { readSmallBody } from "../http/body.js";
 import { queryError } from "../http/errors.js";
 import { flag, requestParams } from "../http/params.js";
 
@@ -16,7 +17,7 @@ const MAX_LIMIT = 100_000;
  */
 export async function handleExport(c: Context, ctx: ServerContext): Promise<Response> {
   const url = new URL(c.req.url);
-  const body = c.req.method === "POST" ? await c.req.text() : "";
+  const body = await readSmallBody(c.req.raw, ctx.limits.maxBodyBytes);
   const params = requestParams(url, body, c.req.header("content-type") ?? "");
   const project = authenticateRead(c, ctx.tenants, params, "analyst");
   const request = requestLine(c);
@@ -73,13 +74,22 @@ export async function handleExport(c: Context, ctx: ServerContext): Promise<Resp
   const chunks = ctx.storage
     .exportLines({ projectId: project.id, fromMs, toMs: toMs + DAY_MS, events, limit }, where, { timeInMs })
     [Symbol.asyncIterator]();
+  // Run the query before answering: a failure then becomes an error status, not a 200 whose body breaks.
+  let first: IteratorResult<string> | undefined;
+  try {
+    first = await chunks.next();
+  } catch (error) {
+    if (where !== undefined) throw bad(`'where' is invalid: ${(error as Error).message}`);
+    throw error;
+  }
   const encoder = new TextEncoder();
   let stream: ReadableStream<Uint8Array> = new ReadableStream<Uint8Array>(
     {
       // Pull-based: the next chunk is read from storage only when the client has taken the last one,
       // so memory stays constant however large the export.
       async pull(controller) {
-        const next = await chunks.next();
+        const next = first ?? (await chunks.next());
+        first = undefined;
         if (next.done === true) controller.close();
         else controller.enqueue(encoder.encode(next.value));
       },

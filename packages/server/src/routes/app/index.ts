@@ -3,6 +3,7 @@ import type { Context, Hono } from "hono";
 import type { Role } from "../../config/schema.js";
 import type { ServerContext } from "../../context.js";
 import { authenticateRead, requestLine } from "../../http/auth.js";
+import { readSmallBody } from "../../http/body.js";
 import { queryError } from "../../http/errors.js";
 import type { RequestParams } from "../../http/params.js";
 
@@ -27,8 +28,8 @@ async function authenticate(c: Context, ctx: ServerContext, minRole: Role) {
   return authenticateRead(c, ctx.tenants, params, minRole);
 }
 
-async function readBody(c: Context): Promise<unknown> {
-  const text = await c.req.text();
+async function readBody(c: Context, ctx: ServerContext): Promise<unknown> {
+  const text = await readSmallBody(c.req.raw, ctx.limits.maxBodyBytes);
   try {
     return JSON.parse(text);
   } catch {
@@ -71,7 +72,7 @@ export function registerAppRoutes(app: Hono, ctx: ServerContext): void {
     });
     app.post(base, async (c) => {
       const project = await authenticate(c, ctx, "analyst");
-      const body = await readBody(c);
+      const body = await readBody(c, ctx);
       return guard(c, async () => {
         const saved = await engine.reports.create(project.id, kind, validateReport(kind, body), ctx.now());
         return c.json({ status: "ok", results: reportJson(saved) });
@@ -86,7 +87,7 @@ export function registerAppRoutes(app: Hono, ctx: ServerContext): void {
     const replace = async (c: Context) => {
       const project = await authenticate(c, ctx, "analyst");
       const id = reportId(c);
-      const body = await readBody(c);
+      const body = await readBody(c, ctx);
       return guard(c, async () => {
         const saved = await engine.reports.update(
           project.id,

@@ -2,6 +2,7 @@ import { type Endpoint, QueryError, type QueryResult } from "@mpkit/query";
 import type { Context, Hono } from "hono";
 import type { ServerContext } from "../../context.js";
 import { authenticateRead, requestLine } from "../../http/auth.js";
+import { readSmallBody } from "../../http/body.js";
 import { ApiError, queryError } from "../../http/errors.js";
 import { requestParams } from "../../http/params.js";
 
@@ -32,7 +33,7 @@ function respond(c: Context, result: QueryResult): Response {
  */
 export async function handleQuery(c: Context, ctx: ServerContext, endpoint: Endpoint): Promise<Response> {
   const url = new URL(c.req.url);
-  const body = c.req.method === "POST" ? await c.req.text() : "";
+  const body = await readSmallBody(c.req.raw, ctx.limits.maxBodyBytes);
   const params = requestParams(url, body, c.req.header("content-type") ?? "");
   const project = authenticateRead(c, ctx.tenants, params, "consumer");
   const request = requestLine(c);
