@@ -51,3 +51,16 @@ describe("query quota from the config file", () => {
     expect((await q()).status).toBe(429);
   });
 });
+
+describe("JQL limits from the config file", () => {
+  it("reads limits.jql (here a 300 ms timeout) from the config", async () => {
+    server = await memoryServer({ config: { ...testConfig, limits: { jql: { timeoutMs: 300 } } } });
+    const res = await server.app.request("/api/query/jql?project_id=1", {
+      method: "POST",
+      headers: { authorization: OWNER, "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ script: "function main() { while (true) {} }" }).toString(),
+    });
+    expect(res.status).toBe(412);
+    expect(((await res.json()) as { error: string }).error).toMatch(/time/i);
+  });
+});

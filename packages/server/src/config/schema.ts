@@ -64,6 +64,18 @@ export const configSchema = z
           })
           .strict()
           .optional(),
+        /** JQL sandbox limits (Mixpanel: a 2-minute timeout); unset fields keep the defaults in docs/jql.md. */
+        jql: z
+          .object({
+            timeoutMs: z.number().int().positive().optional(),
+            memoryMb: z.number().int().min(16).optional(),
+            maxOutputBytes: z.number().int().positive().optional(),
+            batchSize: z.number().int().positive().optional(),
+            maxConcurrentPerProject: z.number().int().positive().optional(),
+            maxConcurrent: z.number().int().positive().optional(),
+          })
+          .strict()
+          .optional(),
       })
       .strict()
       .optional(),
