@@ -1,5 +1,6 @@
 import { badRequest } from "../errors.js";
 import { parseExpression } from "../params/common.js";
+import { funnelWindowMs } from "../params/funnels.js";
 import type { ReportKind, ReportKinds } from "./types.js";
 
 type Obj = Record<string, unknown>;
@@ -50,7 +51,7 @@ function funnel(o: Obj): ReportKinds["funnel"] {
         label: str(s, "label", false),
       };
     }),
-    length: windowLength(o, unit === undefined ? "day" : String(unit)),
+    length: windowLength(o, (unit ?? "day") as "day" | "hour" | "minute" | "second"),
     length_unit: unit as ReportKinds["funnel"]["length_unit"],
   };
 }
@@ -60,14 +61,10 @@ const MAX_STEPS = 60;
 const MAX_BEHAVIORS = 20;
 const MAX_EVENTS = 60;
 
-const UNIT_SECONDS: Record<string, number> = { day: 86_400, hour: 3_600, minute: 60, second: 1 };
-
 /** The conversion window, checked against Mixpanel's 90-day maximum in its own unit. */
-function windowLength(o: Obj, unit: string): number | undefined {
+function windowLength(o: Obj, unit: "day" | "hour" | "minute" | "second"): number | undefined {
   const length = intIn(o, "length", 1, 90 * 86_400);
-  if (length !== undefined && length * (UNIT_SECONDS[unit] ?? 86_400) > 90 * 86_400) {
-    throw badRequest("'length' cannot be greater than 90 days");
-  }
+  if (length !== undefined) funnelWindowMs(length, unit);
   return length;
 }
 
