@@ -24,6 +24,8 @@ export async function spawnServer(dir: string): Promise<{
     process.execPath,
     [
       ...(process.env["BENCH_CPU_PROF"] ? ["--cpu-prof", "--cpu-prof-dir=/tmp/srvprof"] : []),
+      // e.g. BENCH_SERVER_FLAGS=--perf-basic-prof, for `perf record` on the server.
+      ...(process.env["BENCH_SERVER_FLAGS"]?.split(" ").filter((f) => f !== "") ?? []),
       "--conditions=source",
       "--import",
       "tsx",

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { dedupeKey, generateInsertId, isValidInsertId, uniqueKey } from "./insert-id.js";
-import { cleanValue, isObject, LIMITS, serializeSorted } from "./properties.js";
+import { cleanValue, isObject, LIMITS, serializeSorted, truncate, wellFormed } from "./properties.js";
 import { ok, reject, type StepResult } from "./results.js";
 import { EARLIEST_EVENT_MS, IMPORT_FUTURE_TOLERANCE_MS, TRACK_WINDOW_MS, toEpochMs } from "./time.js";
 
@@ -214,14 +214,13 @@ export function normalizeEvent(raw: unknown, ctx: IngestContext): StepResult<Nor
     count += 1;
     const v = rawProps[k];
     let clean: unknown = v;
-    if (typeof v === "string") {
-      if (v.length > LIMITS.maxStringLength) clean = v.slice(0, LIMITS.maxStringLength);
-    } else if (typeof v === "object" && v !== null) {
+    if (typeof v === "string") clean = truncate(v);
+    else if (typeof v === "object" && v !== null) {
       const r = cleanValue(v, `properties.${k}`, 1);
       if (r.kind !== "ok") return r as StepResult<never>;
       clean = r.value;
     }
-    out[k.length > LIMITS.maxStringLength ? k.slice(0, LIMITS.maxStringLength) : k] = clean;
+    out[truncate(k)] = clean;
   }
   if (count > LIMITS.maxProperties) {
     return reject(
@@ -246,9 +245,9 @@ export function normalizeEvent(raw: unknown, ctx: IngestContext): StepResult<Nor
     mergeIds: ctx.endpoint === "import" ? mergePair(name, rawProps["$distinct_ids"]) : undefined,
   };
   return ok({
-    event: name,
+    event: wellFormed(name),
     timeMs,
-    distinctId,
+    distinctId: wellFormed(distinctId),
     insertId,
     dedupeKey: key,
     propertiesJson: serializeSorted(out),

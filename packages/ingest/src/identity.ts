@@ -6,6 +6,18 @@ export const MAX_CLUSTER_SIZE = 500;
 
 const DEVICE_PREFIX = "$device:";
 
+/** What identity resolution reads from an event. */
+export type IdentityFacts = Pick<NormalizedEvent, "event" | "distinctId" | "identity">;
+
+/**
+ * True when the event can change identity clusters in this mode, so a batch can carry only those
+ * events to {@link applyIdentity} (the server's ingest workers send no others back).
+ */
+export function carriesIdentity(mode: IdentityMode, e: IdentityFacts): boolean {
+  if (mode === "simplified") return e.identity.deviceId !== undefined && e.identity.userId !== undefined;
+  return e.event === "$identify" || e.event === "$create_alias" || e.event === "$merge";
+}
+
 /**
  * Updates identity clusters from a batch of stored events, inside the write transaction, so every later
  * read resolves the merged ids retroactively, as Mixpanel does.
@@ -19,7 +31,7 @@ export async function applyIdentity(
   tx: WriteTransaction,
   projectId: number,
   mode: IdentityMode,
-  events: readonly NormalizedEvent[],
+  events: readonly IdentityFacts[],
 ): Promise<void> {
   if (mode === "simplified") await linkDevices(tx, projectId, events);
   else {
@@ -30,7 +42,7 @@ export async function applyIdentity(
   }
 }
 
-async function linkDevices(tx: WriteTransaction, projectId: number, events: readonly NormalizedEvent[]) {
+async function linkDevices(tx: WriteTransaction, projectId: number, events: readonly IdentityFacts[]) {
   const wanted = new Map<string, string>();
   for (const e of events) {
     const { deviceId, userId } = e.identity;
@@ -49,7 +61,7 @@ async function linkDevices(tx: WriteTransaction, projectId: number, events: read
 }
 
 /** [surviving id, absorbed id, kind] for the Original-mode identity events. */
-function originalPair(e: NormalizedEvent): [string, string, "identify" | "alias" | "merge"] | undefined {
+function originalPair(e: IdentityFacts): [string, string, "identify" | "alias" | "merge"] | undefined {
   const { anonId, alias, mergeIds } = e.identity;
   if (e.event === "$identify" && anonId !== undefined && anonId !== e.distinctId && e.distinctId !== "") {
     return [e.distinctId, anonId, "identify"];

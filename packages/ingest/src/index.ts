@@ -6,7 +6,7 @@ export {
   type NormalizedEvent,
   normalizeEvent,
 } from "./event.js";
-export { applyIdentity, MAX_CLUSTER_SIZE } from "./identity.js";
+export { applyIdentity, carriesIdentity, type IdentityFacts, MAX_CLUSTER_SIZE } from "./identity.js";
 export { dedupeKey, generateInsertId, isValidInsertId } from "./insert-id.js";
 export {
   applyProfileUpdate,

@@ -1,5 +1,5 @@
 import type { ProfileKey } from "@mpkit/storage";
-import { cleanProperties, isObject } from "./properties.js";
+import { cleanProperties, isObject, wellFormed } from "./properties.js";
 import { reject, type StepResult } from "./results.js";
 import { toEpochMs } from "./time.js";
 
@@ -30,7 +30,7 @@ export interface ProfileUpdate {
 }
 
 function idString(value: unknown): string | undefined {
-  if (typeof value === "string" && value !== "") return value;
+  if (typeof value === "string" && value !== "") return wellFormed(value);
   if (typeof value === "number" && Number.isFinite(value)) return String(value);
   return undefined;
 }

@@ -14,8 +14,18 @@ export const LIMITS = {
   maxEventBytes: 1024 * 1024,
 } as const;
 
-function truncate(s: string): string {
-  return s.length > LIMITS.maxStringLength ? s.slice(0, LIMITS.maxStringLength) : s;
+/**
+ * Replaces lone UTF-16 surrogates with U+FFFD. JSON can carry them (`"\ud800"`) but they are not text:
+ * Mixpanel's Go backend decodes them to U+FFFD, and DuckDB refuses them in JSON and VARCHAR values, so
+ * one would otherwise fail the whole batch's insert.
+ */
+export function wellFormed(s: string): string {
+  return s.isWellFormed() ? s : s.toWellFormed();
+}
+
+/** Truncates to Mixpanel's 255 characters (and keeps the result well-formed: a cut may split a pair). */
+export function truncate(s: string): string {
+  return wellFormed(s.length > LIMITS.maxStringLength ? s.slice(0, LIMITS.maxStringLength) : s);
 }
 
 /**

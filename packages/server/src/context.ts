@@ -2,6 +2,7 @@ import type { QueryEngine } from "@mpkit/query";
 import type { StorageAdapter } from "@mpkit/storage";
 import type { Tenants } from "./config/tenants.js";
 import type { QueryLimiter, QueryServerLimits } from "./http/rate-limit.js";
+import type { ImportNormalizer } from "./ingest/normalizer.js";
 import type { JqlServerLimits } from "./jql/limits.js";
 import type { WhereCompiler } from "./where.js";
 import type { Writer } from "./write/writer.js";
@@ -11,6 +12,8 @@ export interface ServerContext {
   readonly tenants: Tenants;
   readonly storage: StorageAdapter;
   readonly writer: Writer;
+  /** Decodes and validates `/import` bodies, on worker threads when configured. */
+  readonly importNormalizer: ImportNormalizer;
   readonly where: WhereCompiler;
   /** The Query API engine (plans, runs and shapes queries; holds the saved reports). */
   readonly queryEngine: QueryEngine;

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { createAdaptorServer, type ServerType } from "@hono/node-server";
 import { QueryEngine } from "@mpkit/query";
@@ -14,6 +15,7 @@ import type { MpkitConfig } from "./config/schema.js";
 import { Tenants } from "./config/tenants.js";
 import { defaultLimits, type ServerContext, type ServerLimits } from "./context.js";
 import { QueryLimiter } from "./http/rate-limit.js";
+import { defaultIngestWorkers, ImportNormalizer } from "./ingest/normalizer.js";
 import type { WhereCompiler } from "./where.js";
 import { defaultWhereCompiler } from "./where-default.js";
 import { Writer } from "./write/writer.js";
@@ -44,6 +46,11 @@ export interface ServerOptions {
   readonly limits?: Partial<ServerLimits>;
   readonly where?: WhereCompiler;
   readonly now?: () => number;
+  /**
+   * Worker threads that decode and validate `/import` bodies; 0 validates on the main thread.
+   * @default one per core beyond the first, between 1 and 4
+   */
+  readonly ingestWorkers?: number;
 }
 
 /** A server that is built but not listening: the app, for in-process requests, and its resources. */
@@ -76,12 +83,16 @@ export async function createMpkitServer(options: ServerOptions = {}): Promise<Mp
   const storage = options.storage ?? (await DuckDbStorage.open({ path: join(dataDir, "mpkit.duckdb") }));
   await storage.migrate();
   const writer = new Writer(storage);
+  const importNormalizer = new ImportNormalizer(
+    options.ingestWorkers ?? defaultIngestWorkers(availableParallelism()),
+  );
   // Programmatic options win over the config file, which wins over the defaults.
   const limits = { ...defaultLimits, ...config.limits, ...options.limits };
   const context: ServerContext = {
     tenants: Tenants.fromConfig(config),
     storage,
     writer,
+    importNormalizer,
     where: options.where ?? defaultWhereCompiler,
     queryEngine: new QueryEngine(storage),
     queryLimiter: new QueryLimiter(limits.query ?? {}),
@@ -97,6 +108,7 @@ export async function createMpkitServer(options: ServerOptions = {}): Promise<Mp
     generated,
     async close() {
       await writer.close();
+      await importNormalizer.close();
       await storage.close();
     },
   };

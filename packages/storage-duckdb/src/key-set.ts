@@ -43,6 +43,11 @@ export class KeySet {
   /** Adds a key; returns false when it was already present. */
   add(key: bigint): boolean {
     const [hi, lo] = split(key);
+    return this.addHalves(hi, lo);
+  }
+
+  /** Adds a key given as its unsigned high and low 64-bit halves; returns false when it was present. */
+  addHalves(hi: bigint, lo: bigint): boolean {
     const i = this.slot(hi, lo);
     if (this.used[i] === 1) return false;
     this.used[i] = 1;
@@ -56,6 +61,11 @@ export class KeySet {
   /** Removes a key (used to undo the keys of a rolled-back transaction). */
   delete(key: bigint): void {
     const [hi, lo] = split(key);
+    this.deleteHalves(hi, lo);
+  }
+
+  /** Removes a key given as its unsigned halves. */
+  deleteHalves(hi: bigint, lo: bigint): void {
     let i = this.slot(hi, lo);
     if (this.used[i] !== 1) return;
     this.used[i] = 0;

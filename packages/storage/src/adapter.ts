@@ -1,4 +1,5 @@
 import type { Sql } from "@mpkit/sql";
+import type { EventBatch } from "./event-batch.js";
 import type {
   EventRecord,
   ExportQuery,
@@ -13,7 +14,12 @@ import type {
  * into one transaction (group commit), so a `200` is only sent after the transaction commits.
  */
 export interface WriteTransaction {
-  /** Stores events; duplicates by {@link EventRecord.dedupeKey} (in the batch or already stored) are skipped. */
+  /**
+   * Stores a packed batch of events; duplicates by {@link EventRecord.dedupeKey} (in the batch or
+   * already stored) are skipped. This is the ingestion path: one bulk statement per batch.
+   */
+  insertEventBatch(projectId: number, batch: EventBatch): Promise<{ inserted: number }>;
+  /** Same as `insertEventBatch(projectId, packEvents(events))`, for callers holding records. */
   insertEvents(projectId: number, events: readonly EventRecord[]): Promise<{ inserted: number }>;
   /** Reads profiles by key (missing ones are absent from the result). */
   getProfiles(projectId: number, keys: readonly ProfileKey[]): Promise<ProfileRecord[]>;

@@ -1,4 +1,5 @@
 export type { EventColumns, StorageAdapter, WriteTransaction } from "./adapter.js";
+export { batchKey, type EventBatch, EventBatchBuilder, packEvents } from "./event-batch.js";
 export type {
   EventRecord,
   ExportQuery,

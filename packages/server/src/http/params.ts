@@ -10,7 +10,8 @@ export interface RequestParams {
   readonly jsonBody?: string | undefined;
 }
 
-function looksLikeForm(text: string): boolean {
+/** True when a body starts like a form (`name=`), whatever its Content-Type says. */
+export function looksLikeForm(text: string): boolean {
   return /^[A-Za-z_$][\w$.-]*=/.test(text);
 }
 

@@ -1,13 +1,13 @@
-import { type NormalizedEvent, normalizeEvent } from "@mpkit/ingest";
 import type { Context } from "hono";
 import type { ServerContext } from "../context.js";
 import { authenticateImport } from "../http/auth.js";
 import { importError } from "../http/errors.js";
 import { ingestReply } from "../http/ingest-reply.js";
 import { flag } from "../http/params.js";
-import { storeEvents } from "../write/store-events.js";
-import { type FailedRecord, failedRecord, strictFailureBody } from "./failed-records.js";
-import { apiHost, clientIp, readIngestPayload } from "./payload.js";
+import { type ImportOptions, type ImportOutcome, normalizeImport } from "../ingest/import-batch.js";
+import { storeEventBatch } from "../write/store-events.js";
+import { strictFailureBody } from "./failed-records.js";
+import { apiHost, clientIp, decodeIngestRecords, readIngestRequest } from "./payload.js";
 
 /**
  * `/import`: server-side and historical events (https://docs.mixpanel.com/reference/import-events).
@@ -16,38 +16,41 @@ import { apiHost, clientIp, readIngestPayload } from "./payload.js";
  * records of the batch are still stored.
  */
 export async function handleImport(c: Context, ctx: ServerContext): Promise<Response> {
-  const payload = await readIngestPayload(c, ctx);
-  const { params } = payload;
+  const request = await readIngestRequest(c, ctx);
+  const { params } = request;
+  // Authenticate before spending any work on the body.
   const project = authenticateImport(c, ctx.tenants, params);
-  if (!Array.isArray(payload.records)) throw importError(400, payload.records.error);
-  const records = payload.records;
-  if (records.length > ctx.limits.maxRecords) {
+  const ipParam = params.get("ip");
+  const opts: ImportOptions = {
+    strict: flag(params.get("strict")),
+    identityMode: project.identityMode,
+    receivedAtMs: ctx.now(),
+    apiHost: apiHost(c),
+    clientIp: ipParam === "0" ? undefined : clientIp(c),
+    maxRecords: ctx.limits.maxRecords,
+  };
+  let outcome: ImportOutcome;
+  let formEncoded = false;
+  if (request.jsonBytes !== undefined && params.get("data") === undefined) {
+    // JSON / NDJSON bodies (the bulk path) are decoded and validated on the ingest workers.
+    outcome = await ctx.importNormalizer.normalize(request.jsonBytes, opts);
+  } else {
+    const payload = decodeIngestRecords(request);
+    formEncoded = payload.formEncoded;
+    outcome = Array.isArray(payload.records)
+      ? normalizeImport(payload.records, opts)
+      : { kind: "undecodable", error: payload.records.error };
+  }
+  if (outcome.kind === "undecodable") throw importError(400, outcome.error);
+  if (outcome.kind === "too-many") {
     throw importError(413, `request exceeds max limit of ${ctx.limits.maxRecords} records`);
   }
-  const strict = flag(params.get("strict"));
-  const ipParam = params.get("ip");
-  const receivedAtMs = ctx.now();
-  const host = apiHost(c);
-  const ip = ipParam === "0" ? undefined : clientIp(c);
-  const events: NormalizedEvent[] = [];
-  const failed: FailedRecord[] = [];
-  records.forEach((raw, index) => {
-    const r = normalizeEvent(raw, {
-      endpoint: "import",
-      strict,
-      identityMode: project.identityMode,
-      receivedAtMs,
-      apiHost: host,
-      clientIp: ip,
-    });
-    if (r.kind === "ok") events.push(r.value);
-    else if (r.kind === "reject") failed.push(failedRecord(index, raw, r.rejection));
-  });
-  await storeEvents(ctx.writer, project, events);
-  if (payload.formEncoded) {
+  const { batch, failed } = outcome;
+  await storeEventBatch(ctx.writer, project, batch, outcome.identity);
+  if (formEncoded) {
     // The SDKs' form-encoded /import (node's import_batch, Python) reads 1/0 or {"status","error"}.
-    return ingestReply(params, events.length > 0 || failed.length === 0, failed[0]?.message ?? null);
+    return ingestReply(params, batch.count > 0 || failed.length === 0, failed[0]?.message ?? null);
   }
-  if (strict && failed.length > 0) return c.json(strictFailureBody(failed, events.length), 400);
-  return c.json({ code: 200, num_records_imported: events.length, status: "OK" });
+  if (opts.strict && failed.length > 0) return c.json(strictFailureBody(failed, batch.count), 400);
+  return c.json({ code: 200, num_records_imported: batch.count, status: "OK" });
 }

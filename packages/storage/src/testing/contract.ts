@@ -6,6 +6,7 @@
 import { sql } from "@mpkit/sql";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { StorageAdapter } from "../adapter.js";
+import { packEvents } from "../event-batch.js";
 import type { EventRecord, ExportRow } from "../records.js";
 
 let keySeq = 1n;
@@ -60,6 +61,36 @@ export function storageContract(name: string, open: () => Promise<StorageAdapter
       expect(first.inserted).toBe(1);
       expect(again.inserted).toBe(0);
       expect(await collect(storage.exportEvents({ projectId: 1, fromMs: 0, toMs: 10_000 }))).toHaveLength(1);
+    });
+
+    it("stores a packed batch, skipping only the duplicate rows and keeping every column in order", async () => {
+      const stored = ev({ event: "stored", timeMs: 500 });
+      await storage.transaction((tx) => tx.insertEvents(1, [stored]));
+      const rows = Array.from({ length: 50 }, (_, i) =>
+        ev({
+          event: `e${i} \n\u0000 "q" é😀`,
+          timeMs: 1_000 + i,
+          distinctId: `d${i},\n`,
+          dedupeKey: i % 10 === 0 ? -(2n ** 127n) + BigInt(i) : 2n ** 126n + BigInt(i) * 7919n,
+          propertiesJson: JSON.stringify({ i, s: "a\nb,c" }),
+        }),
+      );
+      // Duplicates: a key stored by an earlier transaction, and one repeated inside the batch.
+      const batch = packEvents([...rows.slice(0, 25), stored, rows[3] as EventRecord, ...rows.slice(25)]);
+      const result = await storage.transaction((tx) => tx.insertEventBatch(1, batch));
+      expect(result.inserted).toBe(50);
+      const out = await collect(storage.exportEvents({ projectId: 1, fromMs: 1_000, toMs: 10_000 }));
+      expect(out.map((r) => [r.event, r.timeMs, r.distinctId, JSON.parse(r.propertiesJson)]).sort()).toEqual(
+        rows.map((r) => [r.event, r.timeMs, r.distinctId, JSON.parse(r.propertiesJson)]).sort(),
+      );
+      const again = await storage.transaction((tx) => tx.insertEventBatch(1, packEvents(rows)));
+      expect(again.inserted).toBe(0);
+    });
+
+    it("refuses properties text with a raw line break when packing", () => {
+      expect(() => packEvents([ev({ event: "a", timeMs: 1, propertiesJson: '{"a":"\n"}' })])).toThrow(
+        /line break/,
+      );
     });
 
     it("keeps the same event sent to two projects in both", async () => {
