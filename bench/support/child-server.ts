@@ -7,7 +7,13 @@ import { readConfigFile, startServer } from "@mpkit/server";
 const [configPath, dataDir] = process.argv.slice(2);
 if (configPath === undefined || dataDir === undefined)
   throw new Error("usage: child-server <config> <dataDir>");
-const server = await startServer({ port: 0, dataDir, config: readConfigFile(configPath) });
+const workers = process.env["BENCH_INGEST_WORKERS"];
+const server = await startServer({
+  port: 0,
+  dataDir,
+  config: readConfigFile(configPath),
+  ...(workers === undefined ? {} : { ingestWorkers: Number(workers) }),
+});
 process.stdout.write(`READY ${server.port}\n`);
 process.once("SIGTERM", () => {
   server.stop().then(

@@ -110,29 +110,52 @@ interface Shape {
 }
 
 // Events from one source share their key order, so the sort and the key escaping are done once per
-// shape. Bounded: a stream of ever-new shapes only costs the cache being rebuilt.
-const shapes = new Map<string, Shape>();
-const MAX_SHAPES = 4096;
+// shape. Shapes are found through a trie of the keys in their order: every step is a Map lookup of a
+// string JSON.parse has already hashed, cheaper than building a signature string per event. Bounded: a
+// stream of ever-new shapes only costs the trie being rebuilt.
+interface ShapeNode {
+  readonly next: Map<string, ShapeNode>;
+  shape?: Shape;
+}
+let shapeRoot: ShapeNode = { next: new Map() };
+let shapeNodes = 0;
+const MAX_SHAPE_NODES = 65_536;
 
 function shapeOf(keys: readonly string[]): Shape {
-  const signature = keys.join("\u0000");
-  let shape = shapes.get(signature);
-  if (shape === undefined) {
-    const order = keys
-      .map((_, i) => i)
-      .sort((a, b) => compareCodePoints(keys[a] as string, keys[b] as string));
-    const prefixes = order.map((i, n) => `${n === 0 ? "{" : ","}${JSON.stringify(keys[i])}:`);
-    shape = { order, prefixes };
-    if (shapes.size >= MAX_SHAPES) shapes.clear();
-    shapes.set(signature, shape);
+  let node = shapeRoot;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string;
+    let child = node.next.get(key);
+    if (child === undefined) {
+      if (shapeNodes >= MAX_SHAPE_NODES) {
+        shapeRoot = { next: new Map() };
+        shapeNodes = 0;
+        return computeShape(keys);
+      }
+      child = { next: new Map() };
+      node.next.set(key, child);
+      shapeNodes += 1;
+    }
+    node = child;
   }
-  return shape;
+  node.shape ??= computeShape(keys);
+  return node.shape;
 }
+
+function computeShape(keys: readonly string[]): Shape {
+  const order = keys.map((_, i) => i).sort((a, b) => compareCodePoints(keys[a] as string, keys[b] as string));
+  const prefixes = order.map((i, n) => `${n === 0 ? "{" : ","}${JSON.stringify(keys[i])}:`);
+  return { order, prefixes };
+}
+
+/** Characters JSON.stringify would escape (surrogates included, so a lone one is never copied raw). */
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 
 function valueJson(v: unknown): string {
   switch (typeof v) {
     case "string":
-      return JSON.stringify(v);
+      // Most values need no escaping; quoting them directly skips a call into JSON.stringify.
+      return NEEDS_ESCAPE.test(v) ? JSON.stringify(v) : `"${v}"`;
     case "number":
       return Number.isFinite(v) ? String(v) : "null";
     case "boolean":

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { serializeSorted } from "../src/properties.js";
+import { compareCodePoints, serializeSorted } from "../src/properties.js";
 
 describe("serializeSorted", () => {
   it("sorts by code point and matches JSON.stringify value by value", () => {
@@ -14,5 +14,55 @@ describe("serializeSorted", () => {
   it("gives the same text for the same keys in a different order (shape cache)", () => {
     expect(serializeSorted({ x: 1, y: "2" })).toBe(serializeSorted({ y: "2", x: 1 }));
     expect(serializeSorted({ x: 1, y: "2" })).toBe('{"x":1,"y":"2"}');
+  });
+
+  it("matches a naive sort-then-JSON.stringify on random objects, shapes and strings", () => {
+    // Naive reference: sort the keys by code point, then let JSON.stringify do all the escaping.
+    const reference = (o: Record<string, unknown>) => {
+      const keys = Object.keys(o).sort(compareCodePoints);
+      return `{${keys.map((k) => `${JSON.stringify(k)}:${JSON.stringify(o[k]) ?? "null"}`).join(",")}}`;
+    };
+    let seed = 12345;
+    const next = () => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed / 4294967296;
+    };
+    const alphabet = [
+      "a",
+      "b",
+      "$",
+      '"',
+      "\\",
+      "\n",
+      "\u0000",
+      "\u001f",
+      "é",
+      "😀",
+      "\ud800",
+      "\udfff",
+      "/",
+      " ",
+    ];
+    const str = (max: number) => {
+      let out = "";
+      for (let i = Math.floor(next() * max); i > 0; i--)
+        out += alphabet[Math.floor(next() * alphabet.length)];
+      return out;
+    };
+    const value = (): unknown => {
+      const r = next();
+      if (r < 0.5) return str(8);
+      if (r < 0.7) return Math.round((next() - 0.5) * 1e6) / 100;
+      if (r < 0.8) return next() < 0.5;
+      if (r < 0.9) return null;
+      return [str(3), { [str(3)]: str(3) }];
+    };
+    for (let i = 0; i < 5000; i++) {
+      const o: Record<string, unknown> = {};
+      // Few distinct key sets, often prefixes of one another, to exercise the shape trie.
+      const n = Math.floor(next() * 6);
+      for (let k = 0; k < n; k++) o[i % 3 === 0 ? str(4) : `k${Math.floor(next() * 4)}`] = value();
+      expect(serializeSorted(o)).toBe(reference(o));
+    }
   });
 });

@@ -48,7 +48,7 @@ export interface ServerOptions {
   readonly now?: () => number;
   /**
    * Worker threads that decode and validate `/import` bodies; 0 validates on the main thread.
-   * @default one per core beyond the first, between 1 and 4
+   * @default one per core, at most 4
    */
   readonly ingestWorkers?: number;
 }
