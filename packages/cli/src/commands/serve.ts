@@ -16,11 +16,22 @@ Options:
   --tls-cert <file>   serve HTTPS with this certificate (env MPKIT_TLS_CERT)
   --tls-key <file>    ... and this private key (env MPKIT_TLS_KEY); the official Node SDK
                       refuses /import with a secret over plain http
+  --ingest-workers <n>
+                      worker threads that decode and validate /import bodies (default: one per
+                      core, at most 4; 0 does it on the main thread; env MPKIT_INGEST_WORKERS)
   --demo              load 30 days of sample events and profiles into an empty first project
   -h, --help          show this help
 
 SIGTERM and SIGINT stop the server gracefully: every acknowledged write is flushed first.
 `;
+
+function workers(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0 || n > 64)
+    throw new ConfigError(`--ingest-workers must be 0-64, got ${text}`);
+  return n;
+}
 
 function port(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
@@ -56,6 +67,7 @@ export const serveCommand = {
           config: { type: "string" },
           "tls-cert": { type: "string" },
           "tls-key": { type: "string" },
+          "ingest-workers": { type: "string" },
           demo: { type: "boolean" },
           help: { type: "boolean", short: "h" },
         },
@@ -77,7 +89,9 @@ export const serveCommand = {
     }
     let server: RunningServer;
     try {
+      const ingestWorkers = workers(str("ingest-workers", "MPKIT_INGEST_WORKERS"));
       server = await startServer({
+        ...(ingestWorkers === undefined ? {} : { ingestWorkers }),
         port: port(str("port", "MPKIT_PORT")) ?? 8080,
         host: str("host", "MPKIT_HOST") ?? "127.0.0.1",
         dataDir: str("data-dir", "MPKIT_DATA_DIR") ?? "./.mpkit",
