@@ -39,7 +39,7 @@ function batchInsert(filter: string): string {
              unnest(from_json(es, '["VARCHAR"]')) AS e,
              unnest(string_split(ts, ',')) AS t,
              unnest(from_json(ds, '["VARCHAR"]')) AS d,
-             unnest(string_split(ps, chr(10))) AS p${filter === "" ? "" : ",\n             unnest(range(n)) AS i"}
+             unnest(string_split(ps, chr(30))) AS p${filter === "" ? "" : ",\n             unnest(range(n)) AS i"}
       FROM (VALUES ($3, $4, $5, $6, $7, $8::BIGINT)) AS src(ks, es, ts, ds, ps, n)
     ) ${filter}`;
 }

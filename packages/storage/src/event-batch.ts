@@ -34,13 +34,17 @@ export interface EventBatch {
   /** distinct_ids as a JSON array of strings. */
   readonly distinctIds: string;
   /**
-   * Each event's {@link EventRecord.propertiesJson}, joined by `\n`: JSON text never contains a raw
-   * line break (JSON.stringify escapes every control character), so the separator is unambiguous.
+   * Each event's {@link EventRecord.propertiesJson}, joined by U+001E (record separator): JSON text
+   * never contains a raw control character other than whitespace, so the separator is unambiguous
+   * without scanning the texts.
    */
   readonly properties: string;
 }
 
 const MASK64 = (1n << 64n) - 1n;
+
+/** Separates the property texts of {@link EventBatch.properties}. */
+export const PROPERTIES_SEPARATOR = "\u001e";
 
 /**
  * Accumulates events into an {@link EventBatch}, one at a time, so a validator can pack as it goes.
@@ -66,9 +70,6 @@ export class EventBatchBuilder {
   }
 
   add(e: EventRecord): void {
-    if (e.propertiesJson.includes("\n")) {
-      throw new Error("propertiesJson must be JSON text without raw line breaks");
-    }
     if (this.count * 2 === this.keys.length) {
       const grown = new BigUint64Array(this.keys.length * 2);
       grown.set(this.keys);
@@ -92,7 +93,7 @@ export class EventBatchBuilder {
       events: JSON.stringify(this.events),
       times: this.times.join(","),
       distinctIds: JSON.stringify(this.distinctIds),
-      properties: this.properties.join("\n"),
+      properties: this.properties.join(PROPERTIES_SEPARATOR),
     };
   }
 }
