@@ -64,16 +64,17 @@ export interface StorageAdapter {
   /** Streams events for raw export, in time order, with distinct ids resolved to canonical ids. */
   exportEvents(query: ExportQuery, where?: (columns: EventColumns) => Sql): AsyncIterable<ExportRow[]>;
   /**
-   * Raw export's fast path: streams JSONL text in Mixpanel's export line layout,
+   * Raw export's fast path: streams UTF-8 JSONL in Mixpanel's export line layout,
    * `{"event":…,"properties":{"time":…,"distinct_id":…,<stored properties>}}`, one line per event, each
-   * ending in `\n`, with `time` in seconds (or milliseconds with `timeInMs`). Engines build the text
-   * where it is cheapest (DuckDB: in SQL); the contract suite checks every engine renders the same lines.
+   * ending in `\n` (a chunk holds whole lines), with `time` in seconds (or milliseconds with
+   * `timeInMs`). Engines build the bytes where it is cheapest (DuckDB: in SQL); the contract suite checks
+   * every engine renders the same lines.
    */
   exportLines(
     query: ExportQuery,
     where?: (columns: EventColumns) => Sql,
     options?: { readonly timeInMs?: boolean },
-  ): AsyncIterable<string>;
+  ): AsyncIterable<Uint8Array>;
   /** Runs a read query and returns all rows as plain objects. */
   query(statement: Sql): Promise<Record<string, unknown>[]>;
   /** Streams a read query in chunks of rows. */
