@@ -4,6 +4,7 @@
  * the same stored events.
  */
 import { afterAll, describe, expect, it } from "vitest";
+import { prng } from "../src/demo/sample-data.js";
 import type { MpkitServer } from "../src/index.js";
 import {
   decodeAndNormalizeImport,
@@ -13,23 +14,11 @@ import {
 import { ImportNormalizer } from "../src/ingest/normalizer.js";
 import { exportAll, memoryServer, OWNER } from "./support/fixtures.js";
 
-/** A small seeded PRNG (mulberry32), so a failure can be replayed from the printed seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const NOW = Date.now() - 3_600_000;
 
 /** Random records, a fifth of them invalid in one of Mixpanel's ways, all with an `$insert_id`. */
 function randomRecords(seed: number, n: number): unknown[] {
-  const r = rng(seed);
+  const r = prng(seed); // seeded, so a failure replays from the printed seed
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)] as T;
   const out: unknown[] = [];
   for (let i = 0; i < n; i++) {
@@ -120,6 +109,33 @@ describe("ingest workers", () => {
         comparable(decodeAndNormalizeImport(Buffer.from(bodies[i] as string), opts("simplified"))),
       );
     });
+  });
+});
+
+describe("a dead ingest worker", () => {
+  it("fails only its in-flight jobs and is replaced for the next one", async () => {
+    const single = new ImportNormalizer(1);
+    try {
+      // Heavy enough (2000 records x 200 properties) that the job is still running when the worker dies.
+      const wide = Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`p${i}`, `value ${i}`]));
+      const heavy = JSON.stringify(
+        Array.from({ length: 2000 }, (_, i) => ({
+          event: "e",
+          properties: { ...wide, time: NOW, distinct_id: `u${i}`, $insert_id: `h${i}` },
+        })),
+      );
+      expect((await single.normalize(Buffer.from(heavy), opts("simplified"))).kind).toBe("ok");
+      const slot = (
+        single as unknown as { workers: ({ worker: { terminate(): Promise<number> } } | undefined)[] }
+      ).workers[0];
+      const inFlight = single.normalize(Buffer.from(heavy), opts("simplified"));
+      await slot?.worker.terminate();
+      await expect(inFlight).rejects.toThrow(/ingest worker exited/);
+      const after = await single.normalize(Buffer.from(heavy), opts("simplified"));
+      expect(after.kind === "ok" && after.batch.count).toBe(2000);
+    } finally {
+      await single.close();
+    }
   });
 });
 

@@ -11,7 +11,7 @@ import { storeEvents } from "../write/store-events.js";
 import { storeProfileUpdates } from "../write/store-profiles.js";
 
 /** A small deterministic PRNG (mulberry32), so the demo data is the same on every machine. */
-function prng(seed: number): () => number {
+export function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
