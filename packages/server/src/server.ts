@@ -107,8 +107,8 @@ export async function createMpkitServer(options: ServerOptions = {}): Promise<Mp
     context,
     generated,
     async close() {
-      await writer.close();
       await importNormalizer.close();
+      await writer.close();
       await storage.close();
     },
   };
