@@ -74,7 +74,8 @@ const BLOCKED_IDS = new Set([
 const DEVICE_PREFIX = "$device:";
 
 function idString(value: unknown): string | undefined {
-  if (typeof value === "string") return value;
+  // Well-formed, since ids end up in stored JSON (a `$device:` distinct_id becomes `$device_id`).
+  if (typeof value === "string") return wellFormed(value);
   if (typeof value === "number" && Number.isFinite(value)) return String(value);
   return undefined;
 }
@@ -247,7 +248,7 @@ export function normalizeEvent(raw: unknown, ctx: IngestContext): StepResult<Nor
   return ok({
     event: wellFormed(name),
     timeMs,
-    distinctId: wellFormed(distinctId),
+    distinctId,
     insertId,
     dedupeKey: key,
     propertiesJson: serializeSorted(out),

@@ -111,15 +111,25 @@ interface Shape {
 
 // Events from one source share their key order, so the sort and the key escaping are done once per
 // shape. Shapes are found through a trie of the keys in their order: every step is a Map lookup of a
-// string JSON.parse has already hashed, cheaper than building a signature string per event. Bounded: a
-// stream of ever-new shapes only costs the trie being rebuilt.
+// string JSON.parse has already hashed, cheaper than building a signature string per event. Bounded by
+// trie nodes and by the characters of the cached key texts (wide shapes with long names are ~130 KB
+// each, so a node bound alone would let hostile input fill the heap): past either bound the trie is
+// dropped and rebuilt, which costs only speed.
 interface ShapeNode {
   readonly next: Map<string, ShapeNode>;
   shape?: Shape;
 }
 let shapeRoot: ShapeNode = { next: new Map() };
 let shapeNodes = 0;
+let shapeChars = 0;
 const MAX_SHAPE_NODES = 65_536;
+const MAX_SHAPE_CHARS = 4_000_000;
+
+function resetShapes(): void {
+  shapeRoot = { next: new Map() };
+  shapeNodes = 0;
+  shapeChars = 0;
+}
 
 function shapeOf(keys: readonly string[]): Shape {
   let node = shapeRoot;
@@ -128,8 +138,7 @@ function shapeOf(keys: readonly string[]): Shape {
     let child = node.next.get(key);
     if (child === undefined) {
       if (shapeNodes >= MAX_SHAPE_NODES) {
-        shapeRoot = { next: new Map() };
-        shapeNodes = 0;
+        resetShapes();
         return computeShape(keys);
       }
       child = { next: new Map() };
@@ -138,8 +147,16 @@ function shapeOf(keys: readonly string[]): Shape {
     }
     node = child;
   }
-  node.shape ??= computeShape(keys);
-  return node.shape;
+  if (node.shape !== undefined) return node.shape;
+  const shape = computeShape(keys);
+  let chars = 0;
+  for (const p of shape.prefixes) chars += p.length;
+  if (shapeChars + chars > MAX_SHAPE_CHARS) resetShapes();
+  else {
+    shapeChars += chars;
+    node.shape = shape;
+  }
+  return shape;
 }
 
 function computeShape(keys: readonly string[]): Shape {

@@ -50,6 +50,18 @@ describe("/import", () => {
     expect(await exportAll(server)).toHaveLength(3);
   });
 
+  it("stores a lone surrogate as U+FFFD instead of failing the batch (also in a derived $device_id)", async () => {
+    const res = await post(
+      "/import?strict=1&project_id=1",
+      JSON.stringify([ev("s1", { distinct_id: "$device:d\ud800", note: "x\udc00" }), ev("s2")]),
+    );
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ code: 200, num_records_imported: 2, status: "OK" });
+    const line = (await exportAll(server)).find((l) => l.properties["$insert_id"] === "s1");
+    expect(line?.properties["$device_id"]).toBe("d\ufffd");
+    expect(line?.properties["note"]).toBe("x\ufffd");
+  });
+
   it("accepts plain-text Basic credentials after 'Basic '", async () => {
     const res = await post("/import?strict=1&project_id=1", JSON.stringify([ev("p1")]), {
       authorization: "Basic sa.owner:owner-secret",

@@ -24,10 +24,13 @@ export interface DuckDbStorageOptions {
   readonly checkpointThreshold?: string;
   /** DuckDB threads; defaults to DuckDB's own choice (the number of cores). */
   readonly threads?: number;
+  /** Bytes of JSONL that raw export aims to read per slice (see `exportLines`). @default 16 MiB */
+  readonly exportSliceBytes?: number;
 }
 
-/** Rows per raw-export slice: ~20 MB of JSONL at typical event sizes (see `exportLines`). */
-const EXPORT_SLICE = 65_536n;
+/** Raw export's slices, in rows: the first is small, later ones are sized from what earlier ones weighed. */
+const EXPORT_FIRST_ROWS = 1_024;
+const EXPORT_MAX_ROWS = 16_384;
 
 /** The columns of an event row in this adapter's export query, for filter compilers. */
 const exportColumns: EventColumns = {
@@ -61,6 +64,8 @@ export class DuckDbStorage implements StorageAdapter {
       if (statement === undefined) {
         statement = this.writer.prepare(text);
         this.prepared.set(text, statement);
+        // A failed prepare is not kept: the next call tries again.
+        statement.catch(() => this.prepared.delete(text));
       }
       return statement;
     },
@@ -69,6 +74,7 @@ export class DuckDbStorage implements StorageAdapter {
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly writer: DuckDBConnection,
+    private readonly exportSliceBytes: number,
   ) {}
 
   /** Opens (creating if needed) a database. */
@@ -82,7 +88,7 @@ export class DuckDbStorage implements StorageAdapter {
     if (options.threads !== undefined) config["threads"] = String(options.threads);
     const instance = await DuckDBInstance.create(path, config);
     const writer = await instance.connect();
-    return new DuckDbStorage(instance, writer);
+    return new DuckDbStorage(instance, writer, options.exportSliceBytes ?? 16 * 1024 * 1024);
   }
 
   async migrate(): Promise<void> {
@@ -164,26 +170,25 @@ export class DuckDbStorage implements StorageAdapter {
   ): AsyncIterable<Uint8Array> {
     // Lines are assembled in SQL, and joined in SQL too, one slice of the table at a time: a row-by-row
     // read pays a native call and a Buffer per line on the JavaScript thread, which capped export at
-    // ~270k lines/s; a slice crosses as one BLOB. Slices are ranges of rowid (DuckDB skips to them
-    // without scanning the rest), so memory stays bounded by the slice size however large the export.
-    // Stored properties are sorted JSON object text, spliced in after `time` and `distinct_id`.
+    // ~270k lines/s; a slice crosses as one BLOB. Slices are ranges of rowid (DuckDB seeks to them), sized
+    // from the bytes earlier slices returned, so memory stays near `exportSliceBytes` whatever the
+    // export's size or the events' width. Stored properties are sorted JSON object text, spliced in after
+    // `time` and `distinct_id`.
     const time = options.timeInMs === true ? sql`e.time_ms` : sql`e.time_ms // 1000`;
     const line = sql`'{"event":' || to_json(e.event) || ',"properties":{"time":' || ${time}
       || ',"distinct_id":' || to_json(${exportColumns.distinctId})
       || CASE WHEN length(e.properties::VARCHAR) > 2 THEN ',' || (e.properties::VARCHAR)[2:] ELSE '}' END || '}'`;
     const conn = await this.instance.connect();
     try {
-      // Rows appended after this point are not part of the export (events are append-only: rowids
-      // neither move nor get reused while the table only grows).
+      // One transaction: every slice reads the same snapshot (events and identity links), as one query did.
+      await conn.run("BEGIN TRANSACTION");
       const top = (await conn.runAndReadAll("SELECT max(rowid) FROM events")).getRows()[0]?.[0];
       if (typeof top !== "bigint") return;
       let remaining = query.limit;
-      for (
-        let start = 0n;
-        start <= top && (remaining === undefined || remaining > 0);
-        start += EXPORT_SLICE
-      ) {
-        const slice = sql`e.rowid >= ${start} AND e.rowid < ${start + EXPORT_SLICE}`;
+      let rows = EXPORT_FIRST_ROWS;
+      let start = 0n;
+      while (start <= top && (remaining === undefined || remaining > 0)) {
+        const slice = sql`e.rowid >= ${start} AND e.rowid < ${start + BigInt(rows)}`;
         const lines = this.exportStatement(
           { ...query, limit: remaining },
           sql`${line} AS line`,
@@ -193,12 +198,31 @@ export class DuckDbStorage implements StorageAdapter {
         const q = prepare(
           sql`SELECT count(*) AS n, encode(string_agg(line, chr(10)) || chr(10)) AS text FROM (${lines})`,
         );
-        const [n, text] = (await conn.runAndReadAll(q.text, q.values)).getRows()[0] ?? [];
-        if (typeof n !== "bigint" || n === 0n || !(text instanceof DuckDBBlobValue)) continue;
+        let n: unknown;
+        let text: unknown;
+        try {
+          [n, text] = (await conn.runAndReadAll(q.text, q.values)).getRows()[0] ?? [];
+        } catch (error) {
+          // A slice can outgrow DuckDB's 4 GiB string (or memory) when events turn much wider than
+          // the slices before them: read the same rows in smaller slices. One row always fits.
+          if (rows === 1) throw error;
+          rows = Math.max(1, rows >> 3);
+          continue;
+        }
+        start += BigInt(rows);
+        const bytes = text instanceof DuckDBBlobValue ? text.bytes : undefined;
+        // The next slice aims at the byte target, growing at most 4x a step.
+        const grown = Math.min(EXPORT_MAX_ROWS, rows * 4);
+        rows =
+          bytes === undefined || bytes.byteLength === 0
+            ? grown
+            : Math.max(1, Math.min(grown, Math.floor((rows * this.exportSliceBytes) / bytes.byteLength)));
+        if (typeof n !== "bigint" || n === 0n || bytes === undefined) continue;
         if (remaining !== undefined) remaining -= Number(n);
-        yield text.bytes;
+        yield bytes;
       }
     } finally {
+      await conn.run("COMMIT").catch(() => undefined);
       conn.closeSync();
     }
   }

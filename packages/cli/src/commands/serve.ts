@@ -26,7 +26,7 @@ SIGTERM and SIGINT stop the server gracefully: every acknowledged write is flush
 `;
 
 function workers(text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
+  if (text === undefined || text.trim() === "") return undefined; // an empty variable means the default
   const n = Number(text);
   if (!Number.isInteger(n) || n < 0 || n > 64)
     throw new ConfigError(`--ingest-workers must be 0-64, got ${text}`);

@@ -11,8 +11,8 @@ const MAX_LIMIT = 100_000;
 
 /**
  * `GET /api/2.0/export`: raw events as JSONL (https://developer.mixpanel.com/reference/raw-event-export).
- * Streamed with back-pressure (constant memory), gzip when the client accepts it. Dates are read in
- * UTC, as Mixpanel does for projects created after 2023-01-01. Not de-duplicated at read time: storage
+ * Streamed with back-pressure (memory bounded by a couple of storage chunks), gzip when the client
+ * accepts it. Dates are read in UTC, as Mixpanel does for projects created after 2023-01-01. Not de-duplicated at read time: storage
  * already keeps one copy per `$insert_id` key.
  */
 export async function handleExport(c: Context, ctx: ServerContext): Promise<Response> {
@@ -85,7 +85,7 @@ export async function handleExport(c: Context, ctx: ServerContext): Promise<Resp
   let stream: ReadableStream<Uint8Array> = new ReadableStream<Uint8Array>(
     {
       // Pull-based: the next chunk is read from storage only when the client has taken the last one,
-      // so memory stays constant however large the export.
+      // so memory stays bounded however large the export.
       async pull(controller) {
         const next = first ?? (await chunks.next());
         first = undefined;
@@ -95,7 +95,7 @@ export async function handleExport(c: Context, ctx: ServerContext): Promise<Resp
       async cancel() {
         await chunks.return?.();
       },
-      // Keep the next chunk (DuckDB: one slice, ~20 MB) ready while the socket drains the previous one,
+      // Keep the next chunk (DuckDB: one slice, ~16 MB) ready while the socket drains the previous one,
       // so reading storage and writing to the client overlap instead of taking turns.
     },
     new CountQueuingStrategy({ highWaterMark: 1 }),

@@ -36,7 +36,8 @@ export async function readIngestRequest(c: Context, ctx: ServerContext): Promise
       : await readBody(c.req.raw, Math.ceil(ctx.limits.maxBodyBytes * 1.5), ctx.limits.maxBodyBytes);
   const contentType = c.req.header("content-type") ?? "";
   // A form starts with `name=`; looking at the start is enough to tell, without decoding a large body.
-  let start = 0;
+  // A UTF-8 byte-order mark and whitespace may come first (String.prototype.trimStart skipped both).
+  let start = body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf ? 3 : 0;
   while (start < body.length && WHITESPACE.has(body[start] as number)) start++;
   const head = body.subarray(start, start + 256).toString("latin1");
   if (head !== "" && (/json/i.test(contentType) || !looksLikeForm(head))) {
