@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { dedupeKey, generateInsertId, isValidInsertId, uniqueKey } from "./insert-id.js";
-import { cleanValue, isObject, LIMITS, serializeSorted, truncate, wellFormed } from "./properties.js";
+import { cleanValue, isObject, LIMITS, serializeEntries, truncate, wellFormed } from "./properties.js";
 import { ok, reject, type StepResult } from "./results.js";
 import { EARLIEST_EVENT_MS, IMPORT_FUTURE_TOLERANCE_MS, TRACK_WINDOW_MS, toEpochMs } from "./time.js";
 
@@ -79,6 +79,15 @@ function idString(value: unknown): string | undefined {
   if (typeof value === "number" && Number.isFinite(value)) return String(value);
   return undefined;
 }
+
+/** Properties the server sets itself on each endpoint; a client's own values for them are replaced. */
+const ADDED_ON_TRACK = new Set([
+  "$insert_id",
+  "$mp_api_endpoint",
+  "$mp_api_timestamp_ms",
+  "mp_processing_time_ms",
+]);
+const ADDED_ON_IMPORT = new Set([...ADDED_ON_TRACK, "$import"]);
 
 /** Removed before storage: columns of their own (`time`, `distinct_id`), the project token, and the IP. */
 const STRIPPED = new Set(["time", "distinct_id", "$distinct_id", "token", "ip"]);
@@ -207,12 +216,19 @@ export function normalizeEvent(raw: unknown, ctx: IngestContext): StepResult<Nor
     key = uniqueKey();
   }
 
-  // --- properties, in one pass: drop the stripped keys, apply Mixpanel's limits
-  const out: Record<string, unknown> = {};
+  // --- properties, in one pass: drop the stripped keys, apply Mixpanel's limits. Kept as parallel
+  // key and value lists rather than a new object: no per-event object shapes, no keyed stores and loads
+  // through megamorphic caches (the hot path of /import).
+  const keys: string[] = [];
+  const values: unknown[] = [];
+  const added = ctx.endpoint === "import" ? ADDED_ON_IMPORT : ADDED_ON_TRACK;
   let count = 0;
+  let truncatedKey = false;
+  let sentDeviceId = false;
   for (const k in rawProps) {
     if (STRIPPED.has(k)) continue;
     count += 1;
+    if (added.has(k)) continue; // replaced by the value added below
     const v = rawProps[k];
     let clean: unknown = v;
     if (typeof v === "string") clean = truncate(v);
@@ -221,7 +237,11 @@ export function normalizeEvent(raw: unknown, ctx: IngestContext): StepResult<Nor
       if (r.kind !== "ok") return r as StepResult<never>;
       clean = r.value;
     }
-    out[truncate(k)] = clean;
+    const key = truncate(k);
+    if (key.length !== k.length) truncatedKey = true;
+    if (k === "$device_id") sentDeviceId = true;
+    keys.push(key);
+    values.push(clean);
   }
   if (count > LIMITS.maxProperties) {
     return reject(
@@ -229,13 +249,21 @@ export function normalizeEvent(raw: unknown, ctx: IngestContext): StepResult<Nor
       `'properties' is invalid: must have fewer than ${LIMITS.maxProperties} properties`,
     );
   }
-  out["$insert_id"] = insertId;
-  if (deviceId !== undefined && out["$device_id"] === undefined) out["$device_id"] = deviceId;
+  keys.push("$insert_id");
+  values.push(insertId);
+  if (deviceId !== undefined && !sentDeviceId) {
+    keys.push("$device_id");
+    values.push(deviceId);
+  }
   // Added at ingest, as in Mixpanel's exports (default-properties docs).
-  out["$mp_api_endpoint"] = ctx.apiHost;
-  out["$mp_api_timestamp_ms"] = ctx.receivedAtMs;
-  out["mp_processing_time_ms"] = Date.now();
-  if (ctx.endpoint === "import") out["$import"] = true;
+  keys.push("$mp_api_endpoint", "$mp_api_timestamp_ms", "mp_processing_time_ms");
+  values.push(ctx.apiHost, ctx.receivedAtMs, Date.now());
+  if (ctx.endpoint === "import") {
+    keys.push("$import");
+    values.push(true);
+  }
+  // Two names cut to the same 255 characters are one property: the last one wins, as it would in an object.
+  if (truncatedKey) collapseDuplicateKeys(keys, values);
 
   const identity: EventIdentity = {
     deviceId,
@@ -251,9 +279,21 @@ export function normalizeEvent(raw: unknown, ctx: IngestContext): StepResult<Nor
     distinctId,
     insertId,
     dedupeKey: key,
-    propertiesJson: serializeSorted(out),
+    propertiesJson: serializeEntries(keys, values),
     identity,
   });
+}
+
+/** Removes repeated keys in place, keeping each key's last value. */
+function collapseDuplicateKeys(keys: string[], values: unknown[]): void {
+  const last = new Map<string, unknown>();
+  for (let i = 0; i < keys.length; i++) last.set(keys[i] as string, values[i]);
+  keys.length = 0;
+  values.length = 0;
+  for (const [k, v] of last) {
+    keys.push(k);
+    values.push(v);
+  }
 }
 
 function mergePair(name: string, ids: unknown): readonly [string, string] | undefined {

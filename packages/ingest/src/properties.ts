@@ -193,11 +193,25 @@ function valueJson(v: unknown): string {
  */
 export function serializeSorted(props: Record<string, unknown>): string {
   const keys = Object.keys(props);
+  return serializeEntries(
+    keys,
+    keys.map((k) => props[k]),
+  );
+}
+
+/**
+ * {@link serializeSorted} for an object given as parallel key and value lists (keys distinct).
+ *
+ * @example
+ * ```ts
+ * serializeEntries(["plan", "$os"], ["pro", "iOS"]) // '{"$os":"iOS","plan":"pro"}'
+ * ```
+ */
+export function serializeEntries(keys: readonly string[], values: readonly unknown[]): string {
   if (keys.length === 0) return "{}";
   const { order, prefixes } = shapeOf(keys);
   let out = "";
-  for (let n = 0; n < order.length; n++)
-    out += prefixes[n] + valueJson(props[keys[order[n] as number] as string]);
+  for (let n = 0; n < order.length; n++) out += prefixes[n] + valueJson(values[order[n] as number]);
   return `${out}}`;
 }
 
