@@ -1,3 +1,5 @@
+import { keyHalves } from "@mpkit/storage";
+
 /**
  * A set of 128-bit keys in two flat `BigUint64Array`s (open addressing, linear probing): 16 bytes per
  * slot, no per-key objects, so ten million keys cost about 256 MB at most.
@@ -36,13 +38,13 @@ export class KeySet {
 
   /** True when the key is present. */
   has(key: bigint): boolean {
-    const [hi, lo] = split(key);
+    const [hi, lo] = keyHalves(key);
     return this.used[this.slot(hi, lo)] === 1;
   }
 
   /** Adds a key; returns false when it was already present. */
   add(key: bigint): boolean {
-    const [hi, lo] = split(key);
+    const [hi, lo] = keyHalves(key);
     return this.addHalves(hi, lo);
   }
 
@@ -60,7 +62,7 @@ export class KeySet {
 
   /** Removes a key (used to undo the keys of a rolled-back transaction). */
   delete(key: bigint): void {
-    const [hi, lo] = split(key);
+    const [hi, lo] = keyHalves(key);
     this.deleteHalves(hi, lo);
   }
 
@@ -99,10 +101,4 @@ export class KeySet {
       this.lo[j] = lo[i] as bigint;
     }
   }
-}
-
-const MASK64 = (1n << 64n) - 1n;
-
-function split(key: bigint): [bigint, bigint] {
-  return [(key >> 64n) & MASK64, key & MASK64];
 }

@@ -4,6 +4,8 @@ import {
   type EventBatch,
   type EventRecord,
   type IdentityLink,
+  keyHalves,
+  PROPERTIES_SEPARATOR,
   type ProfileKey,
   type ProfileRecord,
   packEvents,
@@ -23,8 +25,6 @@ export function projectKey(projectId: number, dedupeKey: bigint): bigint {
   return BigInt.asIntN(128, dedupeKey ^ (BigInt(projectId) * PROJECT_MIX));
 }
 
-const MASK64 = (1n << 64n) - 1n;
-
 /**
  * Rows of a packed batch, unnested in SQL: the columns arrive as a few strings (see `EventBatch`), so
  * the whole batch crosses into DuckDB in one statement whose work runs off the JavaScript thread. The
@@ -39,7 +39,7 @@ function batchInsert(filter: string): string {
              unnest(from_json(es, '["VARCHAR"]')) AS e,
              unnest(string_split(ts, ',')) AS t,
              unnest(from_json(ds, '["VARCHAR"]')) AS d,
-             unnest(string_split(ps, chr(30))) AS p${filter === "" ? "" : ",\n             unnest(range(n)) AS i"}
+             unnest(string_split(ps, chr(${PROPERTIES_SEPARATOR.charCodeAt(0)}))) AS p${filter === "" ? "" : ",\n             unnest(range(n)) AS i"}
       FROM (VALUES ($3, $4, $5, $6, $7, $8::BIGINT)) AS src(ks, es, ts, ds, ps, n)
     ) ${filter}`;
 }
@@ -73,8 +73,7 @@ export class DuckDbWriteTransaction implements WriteTransaction {
   async insertEventBatch(projectId: number, batch: EventBatch): Promise<{ inserted: number }> {
     if (batch.count === 0) return { inserted: 0 };
     const mix = projectKey(projectId, 0n);
-    const mixHi = (mix >> 64n) & MASK64;
-    const mixLo = mix & MASK64;
+    const [mixHi, mixLo] = keyHalves(mix);
     const skip: number[] = [];
     for (let i = 0; i < batch.count; i++) {
       const hi = (batch.keys[i * 2] as bigint) ^ mixHi;

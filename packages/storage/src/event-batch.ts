@@ -43,6 +43,14 @@ export interface EventBatch {
 
 const MASK64 = (1n << 64n) - 1n;
 
+/**
+ * A 128-bit key's unsigned high and low 64-bit halves, the form {@link EventBatch.keys} carries and
+ * engines' key sets compare.
+ */
+export function keyHalves(key: bigint): [hi: bigint, lo: bigint] {
+  return [(key >> 64n) & MASK64, key & MASK64];
+}
+
 /** Separates the property texts of {@link EventBatch.properties}. */
 export const PROPERTIES_SEPARATOR = "\u001e";
 
@@ -75,8 +83,9 @@ export class EventBatchBuilder {
       grown.set(this.keys);
       this.keys = grown;
     }
-    this.keys[this.count * 2] = (e.dedupeKey >> 64n) & MASK64;
-    this.keys[this.count * 2 + 1] = e.dedupeKey & MASK64;
+    const [hi, lo] = keyHalves(e.dedupeKey);
+    this.keys[this.count * 2] = hi;
+    this.keys[this.count * 2 + 1] = lo;
     this.count += 1;
     this.keyText.push(e.dedupeKey.toString());
     this.events.push(e.event);
@@ -103,11 +112,4 @@ export function packEvents(events: readonly EventRecord[]): EventBatch {
   const b = new EventBatchBuilder(events.length);
   for (const e of events) b.add(e);
   return b.finish();
-}
-
-/** The signed 128-bit key at `index` of a batch, rebuilt from its two halves. */
-export function batchKey(batch: EventBatch, index: number): bigint {
-  const hi = batch.keys[index * 2] ?? 0n;
-  const lo = batch.keys[index * 2 + 1] ?? 0n;
-  return BigInt.asIntN(128, (hi << 64n) | lo);
 }

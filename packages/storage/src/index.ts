@@ -1,5 +1,11 @@
 export type { EventColumns, StorageAdapter, WriteTransaction } from "./adapter.js";
-export { batchKey, type EventBatch, EventBatchBuilder, packEvents } from "./event-batch.js";
+export {
+  type EventBatch,
+  EventBatchBuilder,
+  keyHalves,
+  PROPERTIES_SEPARATOR,
+  packEvents,
+} from "./event-batch.js";
 export type {
   EventRecord,
   ExportQuery,

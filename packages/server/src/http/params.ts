@@ -6,8 +6,6 @@
  */
 export interface RequestParams {
   get(name: string): string | undefined;
-  /** The raw body when it was not a form (a JSON or NDJSON payload). */
-  readonly jsonBody?: string | undefined;
 }
 
 /** True when a body starts like a form (`name=`), whatever its Content-Type says. */
@@ -19,17 +17,11 @@ export function looksLikeForm(text: string): boolean {
 export function requestParams(url: URL, body: string, contentType: string): RequestParams {
   const query = url.searchParams;
   const trimmed = body.trimStart();
-  let form: URLSearchParams | undefined;
-  let jsonBody: string | undefined;
-  if (trimmed !== "") {
-    const isJsonType = /json/i.test(contentType);
-    if (!isJsonType && looksLikeForm(trimmed)) form = new URLSearchParams(body);
-    else jsonBody = body;
-  }
-  return {
-    get: (name) => query.get(name) ?? form?.get(name) ?? undefined,
-    jsonBody,
-  };
+  const form =
+    trimmed !== "" && !/json/i.test(contentType) && looksLikeForm(trimmed)
+      ? new URLSearchParams(body)
+      : undefined;
+  return { get: (name) => query.get(name) ?? form?.get(name) ?? undefined };
 }
 
 /** Reads a Mixpanel boolean flag (`1`, `true`). */

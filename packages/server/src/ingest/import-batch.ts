@@ -23,11 +23,9 @@ export interface ImportOptions {
 /** The validated form of one `/import` body. */
 export type ImportOutcome =
   | { readonly kind: "undecodable"; readonly error: string }
-  | { readonly kind: "too-many"; readonly records: number }
+  | { readonly kind: "too-many" }
   | {
       readonly kind: "ok";
-      /** Records in the body. */
-      readonly records: number;
       /** The valid events, packed for storage. */
       readonly batch: EventBatch;
       /** The valid events that can change identity clusters (usually none). */
@@ -46,7 +44,7 @@ export type ImportOutcome =
  * ```
  */
 export function normalizeImport(records: readonly unknown[], opts: ImportOptions): ImportOutcome {
-  if (records.length > opts.maxRecords) return { kind: "too-many", records: records.length };
+  if (records.length > opts.maxRecords) return { kind: "too-many" };
   const ctx = {
     endpoint: "import" as const,
     strict: opts.strict,
@@ -68,7 +66,7 @@ export function normalizeImport(records: readonly unknown[], opts: ImportOptions
       }
     } else if (r.kind === "reject") failed.push(failedRecord(index, raw, r.rejection));
   }
-  return { kind: "ok", records: records.length, batch: builder.finish(), identity, failed };
+  return { kind: "ok", batch: builder.finish(), identity, failed };
 }
 
 /**

@@ -12,8 +12,8 @@ const MAX_LIMIT = 100_000;
 /**
  * `GET /api/2.0/export`: raw events as JSONL (https://developer.mixpanel.com/reference/raw-event-export).
  * Streamed with back-pressure (memory bounded by a couple of storage chunks), gzip when the client
- * accepts it. Dates are read in UTC, as Mixpanel does for projects created after 2023-01-01. Not de-duplicated at read time: storage
- * already keeps one copy per `$insert_id` key.
+ * accepts it. Dates are read in UTC, as Mixpanel does for projects created after 2023-01-01. Not
+ * de-duplicated at read time: storage already keeps one copy per `$insert_id` key.
  */
 export async function handleExport(c: Context, ctx: ServerContext): Promise<Response> {
   const url = new URL(c.req.url);
