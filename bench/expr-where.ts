@@ -7,6 +7,7 @@
 import { DuckDBInstance } from "@duckdb/node-api";
 import { render, sql } from "@mpkit/sql";
 import { compileWhere, duckdbExprDialect } from "../packages/expr/src/index.js";
+import { SYNTHETIC_PROPERTIES_SQL } from "./support/data.js";
 
 export interface BenchResult {
   name: string;
@@ -35,14 +36,7 @@ export async function run(opts: { events: number }): Promise<BenchResult> {
       'event_' || (i % 8) AS event,
       1704067200000 + i * 700 AS time_ms,
       'user_' || (i % 500000) AS distinct_id,
-      json_object('$os', ['iOS', 'Android', 'Windows', 'Mac'][1 + (i % 4)::INTEGER],
-                  'plan', ['free', 'pro', 'team'][1 + (i % 3)::INTEGER],
-                  'price', (i % 1000) / 10.0,
-                  'qty', i % 7,
-                  '$browser', ['Chrome', 'Safari', 'Firefox'][1 + (i % 3)::INTEGER],
-                  'country', ['US', 'GB', 'DE', 'FR', 'IN'][1 + (i % 5)::INTEGER],
-                  'signed_up', i % 2 = 0,
-                  'utm_source', 'campaign_' || (i % 50)) AS properties
+      ${SYNTHETIC_PROPERTIES_SQL} AS properties
     FROM range(${Math.floor(opts.events)}) t(i)`);
   const load = performance.now() - t0;
   const avgBytes = (

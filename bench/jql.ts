@@ -18,6 +18,7 @@ import { type JqlDataSource, runJqlToJson } from "@mpkit/jql";
 import { sql } from "@mpkit/sql";
 import { DuckDbStorage } from "@mpkit/storage-duckdb";
 import { createStorageJqlSource } from "../packages/server/src/jql/storage-source.js";
+import { SYNTHETIC_PROPERTIES_SQL } from "./support/data.js";
 
 export interface BenchResult {
   name: string;
@@ -117,14 +118,7 @@ export async function run(opts: { events: number }): Promise<BenchResult> {
   await storage.query(sql`INSERT INTO events (dedupe_key, project_id, event, time_ms, distinct_id, properties) SELECT
       CAST(i AS HUGEINT), 1, 'event_' || (i % 8), ${FROM_MS} + i * ${Math.floor((TO_MS - FROM_MS - 2 * 86_400_000) / n)},
       'user_' || (i % ${USERS}),
-      json_object('$os', ['iOS', 'Android', 'Windows', 'Mac'][1 + (i % 4)::INTEGER],
-                  'plan', ['free', 'pro', 'team'][1 + (i % 3)::INTEGER],
-                  'price', (i % 1000) / 10.0,
-                  'qty', i % 7,
-                  '$browser', ['Chrome', 'Safari', 'Firefox'][1 + (i % 3)::INTEGER],
-                  'country', ['US', 'GB', 'DE', 'FR', 'IN'][1 + (i % 5)::INTEGER],
-                  'signed_up', i % 2 = 0,
-                  'utm_source', 'campaign_' || (i % 50))
+      ${sql.raw(SYNTHETIC_PROPERTIES_SQL)}
     FROM range(${n}) t(i)`);
   // One user in ten merged into a canonical id shared with the next one (identity resolution on).
   await storage.query(sql`INSERT INTO identities (project_id, distinct_id, canonical_id) SELECT 1, 'user_' || u, 'canon_' || (u // 20)

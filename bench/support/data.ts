@@ -29,3 +29,16 @@ export function benchEvent(i: number, users: number, days: number, endMs: number
 export function peakRssMb(): number {
   return Math.round(process.resourceUsage().maxRSS / 1024);
 }
+
+/**
+ * DuckDB SQL for row `i`'s property object in the benchmarks that generate their data in SQL: eight
+ * mixed-type properties (strings, numbers, a boolean), ~130 bytes as JSON text.
+ */
+export const SYNTHETIC_PROPERTIES_SQL = `json_object('$os', ['iOS', 'Android', 'Windows', 'Mac'][1 + (i % 4)::INTEGER],
+  'plan', ['free', 'pro', 'team'][1 + (i % 3)::INTEGER],
+  'price', (i % 1000) / 10.0,
+  'qty', i % 7,
+  '$browser', ['Chrome', 'Safari', 'Firefox'][1 + (i % 3)::INTEGER],
+  'country', ['US', 'GB', 'DE', 'FR', 'IN'][1 + (i % 5)::INTEGER],
+  'signed_up', i % 2 = 0,
+  'utm_source', 'campaign_' || (i % 50))`;
