@@ -5,7 +5,7 @@
  * its own process on a DuckDB file, beside DuckDB's own bulk load of the same events (`read_json`) in
  * this run. Export: `/api/2.0/export` streamed as JSONL, beside DuckDB's `COPY ... (FORMAT JSON)`.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { Agent, get as httpGet, request as httpRequest } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -42,6 +42,23 @@ function post(url: string, body: Buffer, agent: Agent): Promise<{ status: number
   });
 }
 
+/** The machine's CPU time counters (Linux `/proc/stat`, in ticks), or undefined elsewhere. */
+function hostCpu(): { busy: number; idle: number } | undefined {
+  try {
+    const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] =
+      readFileSync("/proc/stat", "utf8")
+        .slice(0, 200)
+        .split("\n")[0]
+        ?.trim()
+        .split(/\s+/)
+        .slice(1)
+        .map(Number) ?? [];
+    return { busy: user + nice + system + irq + softirq + steal, idle: idle + iowait };
+  } catch {
+    return undefined;
+  }
+}
+
 export interface BenchResult {
   readonly name: string;
   readonly lines: string[];
@@ -74,6 +91,7 @@ export async function run(opts: { events: number }): Promise<BenchResult> {
     let next = 0;
     const agent = new Agent({ keepAlive: true, maxSockets: CLIENTS });
     const clientCpu0 = process.cpuUsage();
+    const host0 = hostCpu();
     const t0 = performance.now();
     await Promise.all(
       Array.from({ length: CLIENTS }, async () => {
@@ -89,6 +107,7 @@ export async function run(opts: { events: number }): Promise<BenchResult> {
     agent.destroy();
     const ingestS = (performance.now() - t0) / 1000;
     const clientCpu = process.cpuUsage(clientCpu0);
+    const host1 = hostCpu();
     const clientCpuS = (clientCpu.user + clientCpu.system) / 1e6;
     const ours = n / ingestS;
 
@@ -108,7 +127,10 @@ export async function run(opts: { events: number }): Promise<BenchResult> {
     lines.push(
       `ingest: ${Math.round(ours).toLocaleString("en-US")} events/s, ${(bytes / 1e6 / ingestS).toFixed(1)} MB/s ` +
         `(${n.toLocaleString("en-US")} events, ${CLIENTS} clients x ${BATCH}/batch, durable acks)`,
-      `ingest CPU: load-generating clients ${clientCpuS.toFixed(1)} s over ${ingestS.toFixed(1)} s of wall time (2 cores shared with the server)`,
+      `ingest CPU: load-generating clients ${clientCpuS.toFixed(1)} s over ${ingestS.toFixed(1)} s of wall time (2 cores shared with the server)` +
+        (host0 !== undefined && host1 !== undefined
+          ? `; the machine's cores were ${Math.round((100 * (host1.busy - host0.busy)) / (host1.busy - host0.busy + host1.idle - host0.idle))}% busy`
+          : ""),
       `ingest baseline (DuckDB read_json bulk load, no HTTP/validation/dedupe): ${Math.round(base).toLocaleString("en-US")} events/s; ` +
         `ours/baseline = ${(ours / base).toFixed(2)} (time ratio ${(ingestS / baseS).toFixed(2)}x)`,
     );

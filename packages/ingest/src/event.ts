@@ -1,6 +1,14 @@
 import { createHash } from "node:crypto";
 import { dedupeKey, generateInsertId, isValidInsertId, uniqueKey } from "./insert-id.js";
-import { cleanValue, isObject, LIMITS, serializeEntries, truncate, wellFormed } from "./properties.js";
+import {
+  cleanValue,
+  isObject,
+  JsonTextCache,
+  LIMITS,
+  serializeEntries,
+  truncate,
+  wellFormed,
+} from "./properties.js";
 import { ok, reject, type StepResult } from "./results.js";
 import { EARLIEST_EVENT_MS, IMPORT_FUTURE_TOLERANCE_MS, TRACK_WINDOW_MS, toEpochMs } from "./time.js";
 
@@ -255,9 +263,14 @@ export function normalizeEvent(raw: unknown, ctx: IngestContext): StepResult<Nor
     keys.push("$device_id");
     values.push(deviceId);
   }
-  // Added at ingest, as in Mixpanel's exports (default-properties docs).
+  // Added at ingest, as in Mixpanel's exports (default-properties docs). The same for every event of a
+  // request (the processing time for every event of a millisecond), so their text is rendered once.
   keys.push("$mp_api_endpoint", "$mp_api_timestamp_ms", "mp_processing_time_ms");
-  values.push(ctx.apiHost, ctx.receivedAtMs, Date.now());
+  values.push(
+    stamps.host.of(ctx.apiHost),
+    stamps.received.of(ctx.receivedAtMs),
+    stamps.processed.of(Date.now()),
+  );
   if (ctx.endpoint === "import") {
     keys.push("$import");
     values.push(true);
@@ -283,6 +296,8 @@ export function normalizeEvent(raw: unknown, ctx: IngestContext): StepResult<Nor
     identity,
   });
 }
+
+const stamps = { host: new JsonTextCache(), received: new JsonTextCache(), processed: new JsonTextCache() };
 
 /** Removes repeated keys in place, keeping each key's last value. */
 function collapseDuplicateKeys(keys: string[], values: unknown[]): void {

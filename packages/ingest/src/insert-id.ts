@@ -1,5 +1,5 @@
 import { randomFillSync } from "node:crypto";
-import { hash128 } from "./hash128.js";
+import { hash128Key } from "./hash128.js";
 
 /** Mixpanel: `$insert_id` is at most 36 bytes of alphanumerics and `-`. */
 const INSERT_ID = /^[A-Za-z0-9-]{1,36}$/;
@@ -39,7 +39,8 @@ function toInt128(bytes: Buffer): bigint {
  */
 export function dedupeKey(event: string, distinctId: string, timeMs: number, insertId: string): bigint {
   const second = Math.floor(timeMs / 1000);
-  return hash128(`${event}\0${distinctId}\0${second}\0${insertId}`);
+  // The key is the hash of `${event}\0${distinctId}\0${second}\0${insertId}`, written part by part.
+  return hash128Key(event, distinctId, second, insertId);
 }
 
 /** A key that never collides: events without a client `$insert_id` are not eligible for de-duplication. */

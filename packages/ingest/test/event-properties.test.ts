@@ -42,6 +42,25 @@ describe("stored properties", () => {
     for (const k of ["distinct_id", "token", "ip", "time"]) expect(p).not.toHaveProperty(k);
   });
 
+  it("carry each request's own host and receipt time (their text is rendered once per value, not per event)", () => {
+    const stamps = [
+      { apiHost: "a.example", receivedAtMs: now },
+      { apiHost: "b.example", receivedAtMs: now + 1 },
+      { apiHost: "a.example", receivedAtMs: now },
+      { apiHost: 'quote"host', receivedAtMs: now + 2.5 },
+    ];
+    for (const { apiHost, receivedAtMs } of stamps) {
+      const r = normalizeEvent(
+        { event: "e", properties: { time: now - 1000, distinct_id: "u" } },
+        { ...ctx("import"), apiHost, receivedAtMs },
+      );
+      if (r.kind !== "ok") throw new Error("not ok");
+      const p = JSON.parse(r.value.propertiesJson) as Record<string, unknown>;
+      expect([p["$mp_api_endpoint"], p["$mp_api_timestamp_ms"]]).toEqual([apiHost, receivedAtMs]);
+      expect(p["mp_processing_time_ms"]).toBeGreaterThanOrEqual(now);
+    }
+  });
+
   it("keep a client's $import on /track, where the server does not set it", () => {
     expect(props("track", { distinct_id: "u", $import: "yes" })["$import"]).toBe("yes");
   });

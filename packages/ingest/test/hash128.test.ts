@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { hash128 } from "../src/hash128.js";
+import { hash128, hash128Key } from "../src/hash128.js";
 import { dedupeKey } from "../src/insert-id.js";
 
 describe("hash128", () => {
@@ -33,5 +33,41 @@ describe("hash128", () => {
     const mean = flipped / trials;
     expect(mean).toBeGreaterThan(60);
     expect(mean).toBeLessThan(68);
+  });
+
+  it("keeps the keys earlier versions stored (a retried event still matches its stored copy)", () => {
+    // Values computed by the first implementation, which hashed the joined string.
+    expect(hash128("Signed Up\u0000user-1\u00001724000000\u0000abc")).toBe(
+      167241644433657713247272666379646986258n,
+    );
+    expect(hash128("")).toBe(-131588698745794003717122884491493401158n);
+    expect(hash128("😀é\u0000x".repeat(40))).toBe(-69674012371088200424337221119100651885n);
+    expect(dedupeKey("Signed Up", "user-1", 1_724_000_000_999, "abc")).toBe(
+      167241644433657713247272666379646986258n,
+    );
+  });
+
+  it("hashes a key's parts exactly as it hashes the joined string", () => {
+    // Seeded generator: names, ids and insert ids of every length around the 8-unit block boundary,
+    // astral characters, lone surrogates, long strings that grow the scratch buffer, and odd numbers.
+    let seed = 7;
+    const rand = (n: number) => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed % n;
+    };
+    const alphabet = ["a", "Z", "0", "é", "😀", "\u0000", "\ud800", " ", "-"];
+    const text = (max: number) => {
+      let s = "";
+      for (let n = rand(max); n > 0; n--) s += alphabet[rand(alphabet.length)];
+      return s;
+    };
+    const numbers = [0, 9, 10, 1_724_000_000, 2 ** 53 - 1, 2 ** 53, 1e21, -1, 0.5];
+    for (let i = 0; i < 20_000; i++) {
+      const a = text(i % 50 === 0 ? 600 : 20);
+      const b = text(20);
+      const c = text(40);
+      const n = i % 10 === 0 ? (numbers[rand(numbers.length)] as number) : 1_600_000_000 + rand(200_000_000);
+      expect(hash128Key(a, b, n, c)).toBe(hash128(`${a}\u0000${b}\u0000${n}\u0000${c}`));
+    }
   });
 });

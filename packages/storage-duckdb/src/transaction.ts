@@ -4,14 +4,13 @@ import {
   type EventBatch,
   type EventRecord,
   type IdentityLink,
-  keyHalves,
   PROPERTIES_SEPARATOR,
   type ProfileKey,
   type ProfileRecord,
   packEvents,
   type WriteTransaction,
 } from "@mpkit/storage";
-import type { KeySet } from "./key-set.js";
+import { batchKeyWords, type KeySet, keyWords } from "./key-set.js";
 import { prepare } from "./params.js";
 
 const PROJECT_MIX = 0x9e3779b97f4a7c15f39cc0605cedc835n;
@@ -57,8 +56,9 @@ export interface WriterStatements {
 
 /** The write side of one DuckDB transaction, on the single writer connection. */
 export class DuckDbWriteTransaction implements WriteTransaction {
-  /** Halves (hi, lo) of the keys this transaction added to the key set, forgotten on rollback. */
-  private readonly added: bigint[] = [];
+  /** Words of the keys this transaction added to the key set (four per key), forgotten on rollback. */
+  private added = new Uint32Array(1024);
+  private addedWords = 0;
 
   constructor(
     private readonly conn: DuckDBConnection,
@@ -73,14 +73,35 @@ export class DuckDbWriteTransaction implements WriteTransaction {
   async insertEventBatch(projectId: number, batch: EventBatch): Promise<{ inserted: number }> {
     if (batch.count === 0) return { inserted: 0 };
     const mix = projectKey(projectId, 0n);
-    const [mixHi, mixLo] = keyHalves(mix);
+    const m = new Uint32Array(4);
+    keyWords(mix, m);
+    const m0 = m[0] as number;
+    const m1 = m[1] as number;
+    const m2 = m[2] as number;
+    const m3 = m[3] as number;
+    const words = batchKeyWords(batch.keys);
+    if (this.added.length < this.addedWords + words.length) {
+      const grown = new Uint32Array(Math.max(this.added.length * 2, this.addedWords + words.length));
+      grown.set(this.added.subarray(0, this.addedWords));
+      this.added = grown;
+    }
     const skip: number[] = [];
     for (let i = 0; i < batch.count; i++) {
-      const hi = (batch.keys[i * 2] as bigint) ^ mixHi;
-      const lo = (batch.keys[i * 2 + 1] as bigint) ^ mixLo;
+      // XOR of the words is the XOR of the keys (see projectKey), without a BigInt per key.
+      const a = ((words[i * 4] as number) ^ m0) >>> 0;
+      const b = ((words[i * 4 + 1] as number) ^ m1) >>> 0;
+      const c = ((words[i * 4 + 2] as number) ^ m2) >>> 0;
+      const d = ((words[i * 4 + 3] as number) ^ m3) >>> 0;
       // Stored before, or earlier in this batch: Mixpanel keeps the first copy.
-      if (!this.keys.addHalves(hi, lo)) skip.push(i);
-      else this.added.push(hi, lo);
+      if (!this.keys.addWords(a, b, c, d)) skip.push(i);
+      else {
+        const at = this.addedWords;
+        this.added[at] = a;
+        this.added[at + 1] = b;
+        this.added[at + 2] = c;
+        this.added[at + 3] = d;
+        this.addedWords = at + 4;
+      }
     }
     const inserted = batch.count - skip.length;
     if (inserted === 0) return { inserted };
@@ -102,10 +123,11 @@ export class DuckDbWriteTransaction implements WriteTransaction {
 
   /** Forgets the keys this transaction added; called when it rolls back. */
   rollback(): void {
-    for (let i = 0; i < this.added.length; i += 2) {
-      this.keys.deleteHalves(this.added[i] as bigint, this.added[i + 1] as bigint);
+    const w = this.added;
+    for (let i = 0; i < this.addedWords; i += 4) {
+      this.keys.deleteWords(w[i] as number, w[i + 1] as number, w[i + 2] as number, w[i + 3] as number);
     }
-    this.added.length = 0;
+    this.addedWords = 0;
   }
 
   async getProfiles(projectId: number, keys: readonly ProfileKey[]): Promise<ProfileRecord[]> {

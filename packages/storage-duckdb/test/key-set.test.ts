@@ -1,5 +1,6 @@
+import { packEvents } from "@mpkit/storage";
 import { describe, expect, it } from "vitest";
-import { KeySet } from "../src/key-set.js";
+import { batchKeyWords, KeySet, keyWords } from "../src/key-set.js";
 
 describe("KeySet", () => {
   it("behaves like a Set of bigints through growth and deletions (against a naive Set)", () => {
@@ -32,5 +33,28 @@ describe("KeySet", () => {
     expect(keys.has(-1n)).toBe(true);
     expect(keys.has(1n)).toBe(false);
     expect(keys.add(-1n)).toBe(false);
+  });
+
+  it("reads a packed batch's keys as the same words as the keys themselves", () => {
+    const keys = [0n, 1n, -1n, (1n << 127n) - 1n, -(1n << 127n), 0x0123456789abcdef_fedcba9876543210n, -42n];
+    const batch = packEvents(
+      keys.map((dedupeKey, i) => ({
+        event: "e",
+        timeMs: i,
+        distinctId: "d",
+        dedupeKey,
+        propertiesJson: "{}",
+      })),
+    );
+    const words = batchKeyWords(batch.keys);
+    const set = new KeySet();
+    keys.forEach((key, i) => {
+      const w = new Uint32Array(4);
+      keyWords(key, w);
+      expect([...words.subarray(i * 4, i * 4 + 4)]).toEqual([...w]);
+      expect(set.addWords(w[0] as number, w[1] as number, w[2] as number, w[3] as number)).toBe(true);
+      expect(set.has(key)).toBe(true);
+    });
+    expect(set.add(-1n)).toBe(false);
   });
 });
