@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import type { Utf8Writer } from "@mpkit/storage";
 import { dedupeKey, generateInsertId, isValidInsertId, uniqueKey } from "./insert-id.js";
 import {
   cleanValue,
@@ -8,6 +9,7 @@ import {
   serializeEntries,
   truncate,
   wellFormed,
+  writeEntries,
 } from "./properties.js";
 import { ok, reject, type StepResult } from "./results.js";
 import { EARLIEST_EVENT_MS, IMPORT_FUTURE_TOLERANCE_MS, TRACK_WINDOW_MS, toEpochMs } from "./time.js";
@@ -27,6 +29,23 @@ export interface IngestContext {
   readonly apiHost: string;
   /** The client's IP, used only to derive a distinct_id when an event has none. */
   readonly clientIp?: string | undefined;
+}
+
+/** A validated event whose stored properties are still parallel key and value lists. */
+export interface ValidatedEvent {
+  readonly event: string;
+  readonly timeMs: number;
+  readonly distinctId: string;
+  readonly insertId: string;
+  readonly dedupeKey: bigint;
+  /**
+   * The stored properties (without `time`, `distinct_id` and `token`, with those added at ingest), as
+   * distinct keys in the order they were sent and their cleaned values; see {@link writeProperties}.
+   */
+  readonly propertyKeys: readonly string[];
+  readonly propertyValues: readonly unknown[];
+  /** `$device_id` / `$user_id` and the Original-mode identity fields, for identity resolution. */
+  readonly identity: EventIdentity;
 }
 
 /** A validated event, ready for storage. */
@@ -111,6 +130,45 @@ const STRIPPED = new Set(["time", "distinct_id", "$distinct_id", "token", "ip"])
  * ```
  */
 export function normalizeEvent(raw: unknown, ctx: IngestContext): StepResult<NormalizedEvent> {
+  const r = validateEvent(raw, ctx);
+  if (r.kind !== "ok") return r;
+  const e = r.value;
+  return ok({
+    event: e.event,
+    timeMs: e.timeMs,
+    distinctId: e.distinctId,
+    insertId: e.insertId,
+    dedupeKey: e.dedupeKey,
+    propertiesJson: serializeEntries(e.propertyKeys, e.propertyValues),
+    identity: e.identity,
+  });
+}
+
+/**
+ * Writes a validated event's stored properties as UTF-8 JSON: the text {@link normalizeEvent} gives as
+ * `propertiesJson`, without building it as a string first (the `/import` hot path packs events
+ * straight into a batch's buffer).
+ *
+ * @example
+ * ```ts
+ * const r = validateEvent(raw, ctx);
+ * if (r.kind === "ok") writeProperties(builder.addEvent(r.value.event, ...), r.value);
+ * ```
+ */
+export function writeProperties(out: Utf8Writer, e: ValidatedEvent): void {
+  writeEntries(out, e.propertyKeys, e.propertyValues);
+}
+
+/**
+ * {@link normalizeEvent}'s checks, leaving the stored properties as key and value lists (see
+ * {@link writeProperties}).
+ *
+ * @example
+ * ```ts
+ * const r = validateEvent({ event: "Signed Up", properties: { time: 1724000000, distinct_id: "u1" } }, ctx);
+ * ```
+ */
+export function validateEvent(raw: unknown, ctx: IngestContext): StepResult<ValidatedEvent> {
   if (!isObject(raw)) return reject("event", "each record must be a JSON object");
   const name = raw["event"];
   if (typeof name !== "string" || name.trim() === "") {
@@ -292,7 +350,8 @@ export function normalizeEvent(raw: unknown, ctx: IngestContext): StepResult<Nor
     distinctId,
     insertId,
     dedupeKey: key,
-    propertiesJson: serializeEntries(keys, values),
+    propertyKeys: keys,
+    propertyValues: values,
     identity,
   });
 }

@@ -5,6 +5,9 @@ export {
   type IngestContext,
   type NormalizedEvent,
   normalizeEvent,
+  type ValidatedEvent,
+  validateEvent,
+  writeProperties,
 } from "./event.js";
 export { applyIdentity, carriesIdentity, type IdentityFacts, MAX_CLUSTER_SIZE } from "./identity.js";
 export { dedupeKey, generateInsertId, isValidInsertId } from "./insert-id.js";

@@ -1,3 +1,4 @@
+import type { Utf8Writer } from "@mpkit/storage";
 import { reject, type StepResult } from "./results.js";
 
 /**
@@ -237,6 +238,67 @@ export function serializeEntries(keys: readonly string[], values: readonly unkno
   let out = "";
   for (let n = 0; n < order.length; n++) out += prefixes[n] + valueJson(values[order[n] as number]);
   return `${out}}`;
+}
+
+/**
+ * {@link serializeEntries}, written as UTF-8 into `out`: the same text, byte for byte, without
+ * building a string.
+ *
+ * @example
+ * ```ts
+ * const out = new Utf8Writer();
+ * writeEntries(out, ["plan", "$os"], ["pro", "iOS"]); // out.view() holds '{"$os":"iOS","plan":"pro"}'
+ * ```
+ */
+export function writeEntries(out: Utf8Writer, keys: readonly string[], values: readonly unknown[]): void {
+  if (keys.length === 0) {
+    out.string("{}");
+    return;
+  }
+  const { order, prefixes } = shapeOf(keys);
+  for (let n = 0; n < order.length; n++) {
+    out.string(prefixes[n] as string);
+    const v = values[order[n] as number];
+    if (typeof v === "string") writeJsonString(out, v);
+    else out.string(valueJson(v));
+  }
+  out.byte(0x7d); // }
+}
+
+/**
+ * Writes a string value as a JSON string: quoted and copied while no character needs escaping (most
+ * values), else as `JSON.stringify` gives it, so the bytes equal {@link valueJson}'s text.
+ */
+function writeJsonString(out: Utf8Writer, s: string): void {
+  const n = s.length;
+  const start = out.length;
+  const buf = out.reserve(n * 3 + 2);
+  let at = start;
+  buf[at++] = 0x22;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) {
+      if (c < 0x20 || c === 0x22 || c === 0x5c) return writeEscaped(out, s, start);
+      buf[at++] = c;
+    } else if (c < 0x800) {
+      buf[at++] = 0xc0 | (c >> 6);
+      buf[at++] = 0x80 | (c & 0x3f);
+    } else if (c >= 0xd800 && c <= 0xdfff) {
+      // Surrogates (paired or not) take the general path: rare, and JSON.stringify escapes lone ones.
+      return writeEscaped(out, s, start);
+    } else {
+      buf[at++] = 0xe0 | (c >> 12);
+      buf[at++] = 0x80 | ((c >> 6) & 0x3f);
+      buf[at++] = 0x80 | (c & 0x3f);
+    }
+  }
+  buf[at++] = 0x22;
+  out.length = at;
+}
+
+function writeEscaped(out: Utf8Writer, s: string, start: number): void {
+  out.length = start;
+  out.string(JSON.stringify(s));
 }
 
 /** Compares strings by Unicode code point (JavaScript's default sort compares UTF-16 units). */

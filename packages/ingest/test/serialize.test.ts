@@ -1,5 +1,6 @@
+import { Utf8Writer } from "@mpkit/storage";
 import { describe, expect, it } from "vitest";
-import { compareCodePoints, serializeSorted } from "../src/properties.js";
+import { compareCodePoints, serializeSorted, writeEntries } from "../src/properties.js";
 
 describe("serializeSorted", () => {
   it("sorts by code point and matches JSON.stringify value by value", () => {
@@ -63,6 +64,11 @@ describe("serializeSorted", () => {
       const n = Math.floor(next() * 6);
       for (let k = 0; k < n; k++) o[i % 3 === 0 ? str(4) : `k${Math.floor(next() * 4)}`] = value();
       expect(serializeSorted(o)).toBe(reference(o));
+      // The byte writer the /import path uses gives the same text as UTF-8, appended to what is there.
+      const out = new Utf8Writer(16);
+      out.string("x");
+      writeEntries(out, Object.keys(o), Object.values(o));
+      expect(Buffer.from(out.view()).equals(Buffer.from(`x${reference(o)}`))).toBe(true);
     }
   });
 });

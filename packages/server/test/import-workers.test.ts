@@ -66,7 +66,9 @@ function comparable(o: ImportOutcome) {
     batch: {
       ...o.batch,
       keys: [...o.batch.keys],
-      properties: o.batch.properties.replace(/"mp_processing_time_ms":\d+/g, '"mp_processing_time_ms":0'),
+      properties: Buffer.from(o.batch.properties)
+        .toString("utf8")
+        .replace(/"mp_processing_time_ms":\d+/g, '"mp_processing_time_ms":0'),
     },
   };
 }

@@ -26,7 +26,8 @@ export function projectKey(projectId: number, dedupeKey: bigint): bigint {
 
 /**
  * Rows of a packed batch, unnested in SQL: the columns arrive as a few strings (see `EventBatch`), so
- * the whole batch crosses into DuckDB in one statement whose work runs off the JavaScript thread. The
+ * the whole batch crosses into DuckDB in one statement whose work runs off the JavaScript thread (the
+ * properties as UTF-8 bytes, bound as a BLOB and decoded in SQL, which checks they are UTF-8). The
  * stored key is mixed with the project as in {@link projectKey}. The strings enter through a one-row
  * VALUES list rather than as bare parameters, which measured ~10% less DuckDB CPU per row (the bare
  * parameters are folded into constant lists first). The texts are constants; every value is bound.
@@ -38,7 +39,7 @@ function batchInsert(filter: string): string {
              unnest(from_json(es, '["VARCHAR"]')) AS e,
              unnest(string_split(ts, ',')) AS t,
              unnest(from_json(ds, '["VARCHAR"]')) AS d,
-             unnest(string_split(ps, chr(${PROPERTIES_SEPARATOR.charCodeAt(0)}))) AS p${filter === "" ? "" : ",\n             unnest(range(n)) AS i"}
+             unnest(string_split(decode(ps), chr(${PROPERTIES_SEPARATOR.charCodeAt(0)}))) AS p${filter === "" ? "" : ",\n             unnest(range(n)) AS i"}
       FROM (VALUES ($3, $4, $5, $6, $7, $8::BIGINT)) AS src(ks, es, ts, ds, ps, n)
     ) ${filter}`;
 }
@@ -114,7 +115,7 @@ export class DuckDbWriteTransaction implements WriteTransaction {
     statement.bindVarchar(4, batch.events);
     statement.bindVarchar(5, batch.times);
     statement.bindVarchar(6, batch.distinctIds);
-    statement.bindVarchar(7, batch.properties);
+    statement.bindBlob(7, batch.properties);
     statement.bindBigInt(8, BigInt(batch.count));
     if (skip.length > 0) statement.bindVarchar(9, skip.join(","));
     await statement.run();

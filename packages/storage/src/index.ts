@@ -14,3 +14,4 @@ export type {
   ProfileKey,
   ProfileRecord,
 } from "./records.js";
+export { Utf8Writer } from "./utf8-writer.js";

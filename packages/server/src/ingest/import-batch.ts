@@ -3,8 +3,9 @@ import {
   DecodeError,
   type IdentityFacts,
   type IdentityMode,
-  normalizeEvent,
   parseRecords,
+  validateEvent,
+  writeProperties,
 } from "@mpkit/ingest";
 import { type EventBatch, EventBatchBuilder } from "@mpkit/storage";
 import { type FailedRecord, failedRecord } from "../routes/failed-records.js";
@@ -35,8 +36,8 @@ export type ImportOutcome =
     };
 
 /**
- * Validates decoded `/import` records: Mixpanel's per-record rules ({@link normalizeEvent}), packed
- * as they pass into one {@link EventBatch}.
+ * Validates decoded `/import` records: Mixpanel's per-record rules (`normalizeEvent`), packed as they
+ * pass into one {@link EventBatch}, each event's properties serialized straight into the batch.
  *
  * @example
  * ```ts
@@ -58,11 +59,12 @@ export function normalizeImport(records: readonly unknown[], opts: ImportOptions
   const failed: FailedRecord[] = [];
   for (let index = 0; index < records.length; index++) {
     const raw = records[index];
-    const r = normalizeEvent(raw, ctx);
+    const r = validateEvent(raw, ctx);
     if (r.kind === "ok") {
-      builder.add(r.value);
-      if (carriesIdentity(opts.identityMode, r.value)) {
-        identity.push({ event: r.value.event, distinctId: r.value.distinctId, identity: r.value.identity });
+      const e = r.value;
+      writeProperties(builder.addEvent(e.event, e.timeMs, e.distinctId, e.dedupeKey), e);
+      if (carriesIdentity(opts.identityMode, e)) {
+        identity.push({ event: e.event, distinctId: e.distinctId, identity: e.identity });
       }
     } else if (r.kind === "reject") failed.push(failedRecord(index, raw, r.rejection));
   }

@@ -15,8 +15,10 @@ port.on("message", (job: ImportJobMessage) => {
   } catch (error) {
     reply = { id: job.id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) };
   }
-  // The key array moves to the main thread instead of being copied.
+  // The keys and the properties' bytes move to the main thread instead of being copied.
   const transfer =
-    "outcome" in reply && reply.outcome.kind === "ok" ? [reply.outcome.batch.keys.buffer as ArrayBuffer] : [];
+    "outcome" in reply && reply.outcome.kind === "ok"
+      ? [reply.outcome.batch.keys.buffer as ArrayBuffer, reply.outcome.batch.properties.buffer as ArrayBuffer]
+      : [];
   port.postMessage(reply, transfer);
 });
