@@ -278,14 +278,18 @@ function writeJsonString(out: Utf8Writer, s: string): void {
   for (let i = 0; i < n; i++) {
     const c = s.charCodeAt(i);
     if (c < 0x80) {
-      if (c < 0x20 || c === 0x22 || c === 0x5c) return writeEscaped(out, s, start);
+      if (c < 0x20 || c === 0x22 || c === 0x5c) {
+        writeEscaped(out, s, start);
+        return;
+      }
       buf[at++] = c;
     } else if (c < 0x800) {
       buf[at++] = 0xc0 | (c >> 6);
       buf[at++] = 0x80 | (c & 0x3f);
     } else if (c >= 0xd800 && c <= 0xdfff) {
       // Surrogates (paired or not) take the general path: rare, and JSON.stringify escapes lone ones.
-      return writeEscaped(out, s, start);
+      writeEscaped(out, s, start);
+      return;
     } else {
       buf[at++] = 0xe0 | (c >> 12);
       buf[at++] = 0x80 | ((c >> 6) & 0x3f);
