@@ -93,6 +93,9 @@ export async function run(opts: { events: number }): Promise<BenchResult> {
     const clientCpu0 = process.cpuUsage();
     const host0 = hostCpu();
     const t0 = performance.now();
+    // CLOCK_MONOTONIC seconds, for `perf record -k CLOCK_MONOTONIC` and `perf report --time start,end`.
+    const monotonic = () => (Number(process.hrtime.bigint()) / 1e9).toFixed(6);
+    const perfStart = monotonic();
     await Promise.all(
       Array.from({ length: CLIENTS }, async () => {
         for (;;) {
@@ -105,6 +108,8 @@ export async function run(opts: { events: number }): Promise<BenchResult> {
       }),
     );
     agent.destroy();
+    if (process.env["BENCH_PERF_WINDOW"])
+      console.error(`ingest perf window: --time ${perfStart},${monotonic()}`);
     const ingestS = (performance.now() - t0) / 1000;
     const clientCpu = process.cpuUsage(clientCpu0);
     const host1 = hostCpu();

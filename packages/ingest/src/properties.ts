@@ -108,7 +108,11 @@ export function cleanProperties(
 interface Shape {
   readonly order: readonly number[];
   readonly prefixes: readonly string[];
+  /** The prefixes as UTF-8, for {@link writeEntries}. */
+  readonly prefixBytes: readonly Uint8Array[];
 }
+
+const utf8 = new TextEncoder();
 
 // Events from one source share their key order, so the sort and the key escaping are done once per
 // shape. Shapes are found through a trie of the keys in their order: every step is a Map lookup of a
@@ -163,7 +167,7 @@ function shapeOf(keys: readonly string[]): Shape {
 function computeShape(keys: readonly string[]): Shape {
   const order = keys.map((_, i) => i).sort((a, b) => compareCodePoints(keys[a] as string, keys[b] as string));
   const prefixes = order.map((i, n) => `${n === 0 ? "{" : ","}${JSON.stringify(keys[i])}:`);
-  return { order, prefixes };
+  return { order, prefixes, prefixBytes: prefixes.map((p) => utf8.encode(p)) };
 }
 
 /** Characters JSON.stringify would escape (surrogates included, so a lone one is never copied raw). */
@@ -255,14 +259,37 @@ export function writeEntries(out: Utf8Writer, keys: readonly string[], values: r
     out.string("{}");
     return;
   }
-  const { order, prefixes } = shapeOf(keys);
+  const { order, prefixBytes } = shapeOf(keys);
   for (let n = 0; n < order.length; n++) {
-    out.string(prefixes[n] as string);
+    out.raw(prefixBytes[n] as Uint8Array);
     const v = values[order[n] as number];
     if (typeof v === "string") writeJsonString(out, v);
+    else if (typeof v === "number") writeNumber(out, v);
     else out.string(valueJson(v));
   }
   out.byte(0x7d); // }
+}
+
+/** Writes a number as `JSON.stringify` does; integers digit by digit, without a string. */
+function writeNumber(out: Utf8Writer, v: number): void {
+  if (!Number.isSafeInteger(v)) {
+    out.string(valueJson(v));
+    return;
+  }
+  let x = v;
+  if (x < 0) {
+    out.byte(0x2d); // -
+    x = -x;
+  }
+  let digits = 1;
+  for (let y = x; y >= 10; y = Math.floor(y / 10)) digits += 1;
+  const buf = out.reserve(digits);
+  let at = out.length + digits;
+  out.length = at;
+  do {
+    buf[--at] = 0x30 + (x % 10);
+    x = Math.floor(x / 10);
+  } while (x > 0);
 }
 
 /**

@@ -79,6 +79,15 @@ export class Utf8Writer {
     this.length = at;
   }
 
+  /** Appends bytes (short runs: a loop beats `TypedArray.set`'s call for the few bytes of a JSON key). */
+  raw(src: Uint8Array): void {
+    const n = src.length;
+    const buf = this.reserve(n);
+    let at = this.length;
+    for (let i = 0; i < n; i++) buf[at++] = src[i] as number;
+    this.length = at;
+  }
+
   /** The bytes written so far (a view of the buffer, not a copy). */
   view(): Uint8Array {
     return this.bytes.subarray(0, this.length);
