@@ -118,6 +118,30 @@ export function storageContract(name: string, open: () => Promise<StorageAdapter
       expect(again.inserted).toBe(1);
     });
 
+    it("forgets every key of a large rolled-back transaction, and only those", async () => {
+      // Keys of both signs and across the 128-bit range; some stored before the failed transaction.
+      const keys = Array.from({ length: 3000 }, (_, i) =>
+        BigInt.asIntN(128, (BigInt(i) * 0x9e3779b97f4a7c15f39cc0605cedc835n) ^ (BigInt(i) << 100n)),
+      );
+      const events = keys.map((dedupeKey, i) => ev({ event: "bulk", timeMs: 5000 + i, dedupeKey }));
+      const stored = events.filter((_, i) => i % 10 === 0);
+      await storage.transaction((tx) => tx.insertEvents(3, stored));
+      await expect(
+        storage.transaction(async (tx) => {
+          await tx.insertEvents(3, events.slice(0, 1500));
+          await tx.insertEvents(3, events.slice(1500));
+          throw new Error("boom");
+        }),
+      ).rejects.toThrow("boom");
+      const again = await storage.transaction(async (tx) => [
+        await tx.insertEvents(3, events.slice(0, 1500)),
+        await tx.insertEvents(3, events.slice(1500)),
+      ]);
+      expect(again.map((r) => r.inserted)).toEqual([1350, 1350]);
+      const retried = await storage.transaction((tx) => tx.insertEvents(3, events));
+      expect(retried.inserted).toBe(0);
+    });
+
     it("keeps projects apart and filters by event name and limit", async () => {
       await storage.transaction(async (tx) => {
         await tx.insertEvents(1, [ev({ event: "a", timeMs: 1 }), ev({ event: "b", timeMs: 2 })]);
