@@ -4,6 +4,7 @@ import { dedupeKey, generateInsertId, isValidInsertId, uniqueKey } from "./inser
 import {
   cleanValue,
   isObject,
+  type JsonText,
   JsonTextCache,
   LIMITS,
   serializeEntries,
@@ -40,7 +41,9 @@ export interface ValidatedEvent {
   readonly dedupeKey: bigint;
   /**
    * The stored properties (without `time`, `distinct_id` and `token`, with those added at ingest), as
-   * distinct keys in the order they were sent and their cleaned values; see {@link writeProperties}.
+   * distinct keys in the order they were sent and their cleaned values. The values added at ingest are
+   * {@link JsonText}s (their JSON rendered once per request): serialize these lists with
+   * {@link writeProperties}, not `JSON.stringify`.
    */
   readonly propertyKeys: readonly string[];
   readonly propertyValues: readonly unknown[];

@@ -65,7 +65,8 @@ function putInteger(n: number, at: number): number {
  *
  * @example
  * ```ts
- * hash128Key("Signed Up", "user-1", 1724000000, "abc") === hash128("Signed Up\0user-1\01724000000\0abc") // true
+ * hash128Key("Signed Up", "user-1", 1724000000, "abc") ===
+ *   hash128("Signed Up\u0000user-1\u00001724000000\u0000abc"); // true
  * ```
  */
 export function hash128Key(a: string, b: string, n: number, c: string): bigint {
@@ -76,7 +77,7 @@ export function hash128Key(a: string, b: string, n: number, c: string): bigint {
   at = putInteger(n, at);
   at = putString("\0", at);
   at = putString(c, at);
-  return hashUnits(units, at);
+  return hashUnitsAndShrink(at);
 }
 
 /**
@@ -84,12 +85,19 @@ export function hash128Key(a: string, b: string, n: number, c: string): bigint {
  *
  * @example
  * ```ts
- * hash128("Signed Up\0user-1\01724000000\0abc") // a bigint
+ * hash128("Signed Up\u0000user-1\u00001724000000\u0000abc") // a bigint
  * ```
  */
 export function hash128(s: string): bigint {
   const n = putString(s, 0); // first: writing may replace `units` with a larger array
-  return hashUnits(units, n);
+  return hashUnitsAndShrink(n);
+}
+
+/** Hashes the first `n` scratch units; a scratch grown past 64K units by one huge key is let go. */
+function hashUnitsAndShrink(n: number): bigint {
+  const h = hashUnits(units, n);
+  if (units.length > 65_536) units = new Uint16Array(256);
+  return h;
 }
 
 function hashUnits(u: Uint16Array, n: number): bigint {

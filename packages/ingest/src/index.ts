@@ -19,6 +19,6 @@ export {
   type ProfileOperation,
   type ProfileUpdate,
 } from "./profile.js";
-export { compareCodePoints, isObject, LIMITS, serializeSorted } from "./properties.js";
+export { compareCodePoints, isObject, JsonText, LIMITS, serializeSorted } from "./properties.js";
 export type { Rejection, StepResult } from "./results.js";
 export { toEpochMs } from "./time.js";

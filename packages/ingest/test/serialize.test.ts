@@ -1,6 +1,12 @@
 import { Utf8Writer } from "@mpkit/storage";
 import { describe, expect, it } from "vitest";
-import { compareCodePoints, serializeSorted, writeEntries } from "../src/properties.js";
+import {
+  compareCodePoints,
+  JsonText,
+  serializeEntries,
+  serializeSorted,
+  writeEntries,
+} from "../src/properties.js";
 
 describe("serializeSorted", () => {
   it("sorts by code point and matches JSON.stringify value by value", () => {
@@ -43,6 +49,10 @@ describe("serializeSorted", () => {
       "\udfff",
       "/",
       " ",
+      "€",
+      "\u2028",
+      "\u007f",
+      "\u0080",
     ];
     const str = (max: number) => {
       let out = "";
@@ -70,5 +80,44 @@ describe("serializeSorted", () => {
       writeEntries(out, Object.keys(o), Object.values(o));
       expect(Buffer.from(out.view()).equals(Buffer.from(`x${reference(o)}`))).toBe(true);
     }
+  });
+
+  it("writes numbers, pre-rendered values and every kind of value as the string serializer does", () => {
+    const values: unknown[] = [
+      0,
+      -0,
+      7,
+      -5,
+      1_724_000_000_123,
+      2 ** 53 - 1,
+      2 ** 53,
+      -(2 ** 53),
+      1e21,
+      0.1,
+      -1.5e-7,
+      123.456,
+      Number.NaN,
+      Number.POSITIVE_INFINITY,
+      true,
+      false,
+      null,
+      undefined,
+      "",
+      "€uro\u2028",
+      'a"b',
+      [1, "x", null],
+      { nested: { deep: ["é"] } },
+      new JsonText('"pre-rendered"'),
+      new JsonText("1724000000000"),
+    ];
+    const keys = values.map((_, i) => `k${String(i).padStart(2, "0")}`);
+    const out = new Utf8Writer(4);
+    writeEntries(out, keys, values);
+    const text = serializeEntries(keys, values);
+    expect(Buffer.from(out.view()).toString("utf8")).toBe(text);
+    expect(JSON.parse(text)).toMatchObject({ k01: 0, k12: null, k23: "pre-rendered", k24: 1724000000000 });
+    const empty = new Utf8Writer();
+    writeEntries(empty, [], []);
+    expect(Buffer.from(empty.view()).toString()).toBe("{}");
   });
 });

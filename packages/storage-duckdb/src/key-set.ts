@@ -23,7 +23,8 @@ export function batchKeyWords(keys: BigUint64Array): Uint32Array {
 
 /**
  * A set of 128-bit keys in one flat `Uint32Array` (open addressing, linear probing): 17 bytes per
- * slot, no per-key objects, so ten million keys cost about 270 MB at most. Keys go in and out as four
+ * slot and at least two slots per key, no per-key objects, so ten million keys take ~570 MB (~855 MB
+ * for the moment the table doubles). Keys go in and out as four
  * 32-bit words: the `/import` hot path checks every event's key here on the thread that owns the
  * database, and BigInt arithmetic (a heap allocation per operation) was most of that thread's cost
  * per event.
@@ -89,11 +90,16 @@ export class KeySet {
 
   /** Adds a key given as its four words (see {@link keyWords}); returns false when it was present. */
   addWords(a: number, b: number, c: number, d: number): boolean {
-    const i = this.slot(a, b, c, d);
+    let i = this.slot(a, b, c, d);
     if (this.used[i] === 1) return false;
+    // Grow before inserting: if growing fails (out of memory), the key is not half-added, so the
+    // caller's transaction fails with the set unchanged and a retry can store the event.
+    if ((this.count + 1) * 2 > this.mask + 1) {
+      this.grow();
+      i = this.slot(a, b, c, d);
+    }
     this.put(i, a, b, c, d);
     this.count += 1;
-    if (this.count * 2 > this.mask + 1) this.grow();
     return true;
   }
 
@@ -135,8 +141,11 @@ export class KeySet {
   private grow(): void {
     const { words, used } = this;
     const size = (this.mask + 1) * 2;
-    this.words = new Uint32Array(size * 4);
-    this.used = new Uint8Array(size);
+    // Both arrays are allocated before either replaces the old ones (an allocation can fail).
+    const grownWords = new Uint32Array(size * 4);
+    const grownUsed = new Uint8Array(size);
+    this.words = grownWords;
+    this.used = grownUsed;
     this.mask = size - 1;
     for (let i = 0; i < used.length; i++) {
       if (used[i] !== 1) continue;

@@ -119,7 +119,12 @@ export class EventBatchBuilder {
       events: JSON.stringify(this.events),
       times: this.times.join(","),
       distinctIds: JSON.stringify(this.distinctIds),
-      properties: this.properties.view(),
+      // Mostly full (the builder sizes it for ~256 bytes an event); a buffer less than half used is
+      // copied down, so a batch waiting for the writer does not hold twice its size.
+      properties:
+        this.properties.length * 2 < this.properties.bytes.length
+          ? this.properties.view().slice()
+          : this.properties.view(),
     };
   }
 }

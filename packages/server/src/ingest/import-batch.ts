@@ -36,8 +36,8 @@ export type ImportOutcome =
     };
 
 /**
- * Validates decoded `/import` records: Mixpanel's per-record rules (`normalizeEvent`), packed as they
- * pass into one {@link EventBatch}, each event's properties serialized straight into the batch.
+ * Validates decoded `/import` records: Mixpanel's per-record rules ({@link validateEvent}), packed as
+ * they pass into one {@link EventBatch}, each event's properties serialized straight into the batch.
  *
  * @example
  * ```ts
