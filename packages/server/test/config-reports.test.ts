@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ConfigError, createMpkitServer, type MpkitServer, readConfigFile } from "../src/index.js";
-import { b64, OWNER, testConfig } from "./support/fixtures.js";
+import { createMpkitServer, type MpkitServer } from "../src/index.js";
+import { b64, configRejection, OWNER, testConfig } from "./support/fixtures.js";
 
 // Saved reports declared in the `--config` file: validated like the App API, loaded into the reports
 // store at start, upserted by id so a restart (same DuckDB file) neither duplicates nor loses them.
@@ -162,43 +162,15 @@ describe("saved reports from the --config file", () => {
   });
 
   it("refuses invalid reports at start, each with its path, using the App API's validation", () => {
-    const bad = join(dir, "bad.json");
-    writeFileSync(
-      bad,
-      JSON.stringify(
-        configWith({
-          funnels: [{ id: 1, name: "One step", steps: [{ event: "Viewed" }] }],
-          cohorts: [{ id: 1, name: "Dup", selector: 'properties["plan" ==' }],
-          bookmarks: [{ id: 2, name: "No events", events: [] }],
-          dashboards: [],
-        }),
-      ),
+    const invalid = {
+      funnels: [{ id: 1, name: "One step", steps: [{ event: "Viewed" }] }],
+      cohorts: [{ id: 1, name: "Dup", selector: 'properties["plan" ==' }],
+      bookmarks: [{ id: 2, name: "No events", events: [] }],
+    };
+    expect(configRejection(configWith({ ...invalid, dashboards: [] }))).toContain(
+      "projects.0.reports: Unrecognized key",
     );
-    let message = "";
-    try {
-      readConfigFile(bad);
-    } catch (error) {
-      expect(error).toBeInstanceOf(ConfigError);
-      message = (error as Error).message;
-    }
-    expect(message).toContain("projects.0.reports: Unrecognized key");
-    const valid = join(dir, "valid-keys.json");
-    writeFileSync(
-      valid,
-      JSON.stringify(
-        configWith({
-          funnels: [{ id: 1, name: "One step", steps: [{ event: "Viewed" }] }],
-          cohorts: [{ id: 1, name: "Dup", selector: 'properties["plan" ==' }],
-          bookmarks: [{ id: 2, name: "No events", events: [] }],
-        }),
-      ),
-    );
-    try {
-      readConfigFile(valid);
-      message = "";
-    } catch (error) {
-      message = (error as Error).message;
-    }
+    const message = configRejection(configWith(invalid));
     expect(message).toContain("projects.0.reports.funnels.0: 'steps' must list at least 2 steps");
     expect(message).toContain("projects.0.reports.cohorts.0.id: duplicate report id 1");
     expect(message).toContain("projects.0.reports.cohorts.0: 'selector' is invalid");

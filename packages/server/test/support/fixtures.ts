@@ -1,8 +1,14 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { DuckDbStorage } from "@mpkit/storage-duckdb";
+import { expect } from "vitest";
 import {
+  ConfigError,
   createMpkitServer,
   type MpkitConfig,
   type MpkitServer,
+  readConfigFile,
   type ServerOptions,
 } from "../../src/index.js";
 
@@ -77,4 +83,20 @@ export async function exportAll(
     .split("\n")
     .filter((l) => l !== "")
     .map((l) => JSON.parse(l));
+}
+
+/** Writes `config` to a file, expects `readConfigFile` to refuse it with a ConfigError, returns the message. */
+export function configRejection(config: unknown): string {
+  const dir = mkdtempSync(join(tmpdir(), "mpkit-config-"));
+  const path = join(dir, "config.json");
+  writeFileSync(path, JSON.stringify(config));
+  try {
+    readConfigFile(path);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  throw new Error("readConfigFile accepted the config");
 }
