@@ -4,6 +4,8 @@
  * all the validation around it; collision resistance against accidents is what is needed (keys are scoped
  * to a project), not resistance against an adversary.
  */
+import { digitCount, putDigits } from "./digits.js";
+
 const C1 = 0x239b961b;
 const C2 = 0xab0e9789;
 const C3 = 0x38b34ae5;
@@ -45,18 +47,11 @@ function putString(s: string, at: number): number {
   return at + s.length;
 }
 
-/** Appends a non-negative safe integer's decimal digits at `at` (as `String(n)` would write them). */
+/** Appends a number as `String(n)` would write it (a non-negative safe integer digit by digit). */
 function putInteger(n: number, at: number): number {
   if (!Number.isSafeInteger(n) || n < 0) return putString(String(n), at);
-  let digits = 1;
-  for (let x = n; x >= 10; x = Math.floor(x / 10)) digits += 1;
-  const buf = reserve(at + digits, at);
-  let x = n;
-  for (let j = at + digits - 1; j >= at; j--) {
-    buf[j] = 48 + (x % 10);
-    x = Math.floor(x / 10);
-  }
-  return at + digits;
+  const digits = digitCount(n);
+  return putDigits(reserve(at + digits, at), at, n, digits);
 }
 
 /**

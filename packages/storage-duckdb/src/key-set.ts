@@ -8,12 +8,12 @@ import { keyHalves } from "@mpkit/storage";
 const scratch64 = new BigUint64Array(2);
 const scratch32 = new Uint32Array(scratch64.buffer);
 
-/** Writes a signed or unsigned 128-bit key's words into `out` at `at`. */
-export function keyWords(key: bigint, out: Uint32Array, at = 0): void {
+/** Writes a signed or unsigned 128-bit key's four words into `out`. */
+export function keyWords(key: bigint, out: Uint32Array): void {
   const [hi, lo] = keyHalves(key);
   scratch64[0] = hi;
   scratch64[1] = lo;
-  out.set(scratch32, at);
+  out.set(scratch32);
 }
 
 /** The words of a batch's keys (`EventBatch.keys`, `[hi, lo]` per key): four per key, no copy. */
@@ -24,10 +24,9 @@ export function batchKeyWords(keys: BigUint64Array): Uint32Array {
 /**
  * A set of 128-bit keys in one flat `Uint32Array` (open addressing, linear probing): 17 bytes per
  * slot and at least two slots per key, no per-key objects, so ten million keys take ~570 MB (~855 MB
- * for the moment the table doubles). Keys go in and out as four
- * 32-bit words: the `/import` hot path checks every event's key here on the thread that owns the
- * database, and BigInt arithmetic (a heap allocation per operation) was most of that thread's cost
- * per event.
+ * for the moment the table doubles). Keys go in and out as four 32-bit words: the `/import` hot path
+ * checks every event's key here on the thread that owns the database, and BigInt arithmetic (a heap
+ * allocation per operation) was most of that thread's cost per event.
  *
  * The DuckDB adapter keeps every stored event's de-duplication key here and checks new events against it
  * before appending, instead of a primary-key index: DuckDB's `INSERT ... ON CONFLICT` costs about three
@@ -120,14 +119,19 @@ export class KeySet {
     // Re-insert the rest of the probe cluster so later lookups do not stop at the hole.
     i = (i + 1) & this.mask;
     while (used[i] === 1) {
-      const w0 = words[i * 4] as number;
-      const w1 = words[i * 4 + 1] as number;
-      const w2 = words[i * 4 + 2] as number;
-      const w3 = words[i * 4 + 3] as number;
       used[i] = 0;
-      this.put(this.slot(w0, w1, w2, w3), w0, w1, w2, w3);
+      this.rehome(words, i);
       i = (i + 1) & this.mask;
     }
+  }
+
+  /** Puts the key held at slot `i` of `from` (this table's words or the old ones) where it belongs now. */
+  private rehome(from: Uint32Array, i: number): void {
+    const a = from[i * 4] as number;
+    const b = from[i * 4 + 1] as number;
+    const c = from[i * 4 + 2] as number;
+    const d = from[i * 4 + 3] as number;
+    this.put(this.slot(a, b, c, d), a, b, c, d);
   }
 
   private put(i: number, a: number, b: number, c: number, d: number): void {
@@ -147,13 +151,6 @@ export class KeySet {
     this.words = grownWords;
     this.used = grownUsed;
     this.mask = size - 1;
-    for (let i = 0; i < used.length; i++) {
-      if (used[i] !== 1) continue;
-      const w0 = words[i * 4] as number;
-      const w1 = words[i * 4 + 1] as number;
-      const w2 = words[i * 4 + 2] as number;
-      const w3 = words[i * 4 + 3] as number;
-      this.put(this.slot(w0, w1, w2, w3), w0, w1, w2, w3);
-    }
+    for (let i = 0; i < used.length; i++) if (used[i] === 1) this.rehome(words, i);
   }
 }
